@@ -1,0 +1,10 @@
+class DomainError(Exception):
+    """A rule of the domain was broken; `message` is shown to the user as it is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotPermitted(DomainError):
+    """The user's role or scope does not allow the action."""
