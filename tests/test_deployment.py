@@ -48,6 +48,7 @@ def production_env(**overrides):
         "ALLOWED_HOSTS": "bangfu.example.org",
     }
     env.update(overrides)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process only
     return env
 
 
