@@ -28,16 +28,19 @@ MENU = [
         _("My work"),
         _("Visits due, measures due and files waiting for me."),
         frozenset({Role.CASEWORKER}),
+        "cases:my_work",
     ),
     MenuEntry(
         _("Households"),
         _("Household files, members, plans and visits."),
         frozenset({Role.CASEWORKER, Role.APPROVER, Role.LEADER}),
+        "cases:household_list",
     ),
     MenuEntry(
         _("Approval inbox"),
         _("Files and aid applications waiting for my decision."),
         frozenset({Role.APPROVER}),
+        "cases:inbox",
     ),
     MenuEntry(
         _("Aid programs"),

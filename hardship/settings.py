@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_filters",
     "django_htmx",
     "simple_history",
@@ -54,6 +55,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "hardship.urls"
 WSGI_APPLICATION = "hardship.wsgi.application"
+FORM_RENDERER = "accounts.forms.BangfuFormRenderer"
 
 TEMPLATES = [
     {
@@ -171,3 +173,7 @@ LOGGING = {
 
 # Shown in the page title and the navigation bar.
 SITE_NAME = _("Bangfu hardship assistance")
+
+# Visit and application attachments: photos and PDFs only, each at most this size.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

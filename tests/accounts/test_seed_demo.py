@@ -13,10 +13,10 @@ def test_it_refuses_to_run_with_debug_off(db, settings):
 
 
 def test_it_creates_the_demo_tree_and_users_once(db):
-    call_command("seed_demo", force=True)
-    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True, no_households=True)
+    call_command("seed_demo", force=True, no_households=True)
     assert Organization.objects.filter(code="330281").count() == 1
-    assert User.objects.filter(username__startswith="demo_").count() == 5
+    assert User.objects.filter(username__startswith="demo_").count() == 6
     yuyao = Organization.objects.get(name="余姚市总工会")
     cixi = Organization.objects.get(name="慈溪市总工会")
     assert yuyao.parent == cixi.parent == Organization.objects.get(name="宁波市总工会")
@@ -35,7 +35,7 @@ def test_it_creates_the_demo_tree_and_users_once(db):
     ],
 )
 def test_each_demo_user_has_its_role_union_and_password(db, username, role, union):
-    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True, no_households=True)
     user = User.objects.get(username=username)
     assert user.role == role
     assert user.organization.name == union
@@ -44,5 +44,16 @@ def test_each_demo_user_has_its_role_union_and_password(db, username, role, unio
 
 def test_the_password_comes_from_the_environment_when_set(db, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "another-pass-1")
-    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True, no_households=True)
     assert User.objects.get(username="demo_leader").check_password("another-pass-1")
+
+
+def test_it_creates_sixty_demo_households_in_many_statuses_once(db):
+    from cases.models import HardshipFile, Household
+
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+    assert Household.objects.count() == 60
+    assert HardshipFile.objects.values("status").distinct().count() >= 6
+    yuyao = Organization.objects.get(code="330281")
+    assert Household.objects.filter(org_path__startswith=yuyao.path).count() == 40

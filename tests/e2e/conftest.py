@@ -3,7 +3,6 @@ import os
 import pytest
 from django.core.management import call_command
 
-
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--headless",
@@ -42,7 +41,7 @@ def page(browser, live_server):
 @pytest.fixture
 def demo_data(django_db_serialized_rollback, transactional_db):
     # Serialized rollback puts back what migrations created (the role groups) after the flush.
-    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True, no_households=True)
 
 
 def log_in(page, username, password="demo12345"):

@@ -1,0 +1,58 @@
+from django.db import models
+from django.db.models.functions import Length
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class LocalStandardQuerySet(models.QuerySet):
+    def for_union(self, organization, year: int):
+        """The standard of the nearest union up the tree that has one for `year`, or None."""
+        return (
+            self.filter(organization__path__in=organization.ancestor_paths(), year=year)
+            .order_by(Length("organization__path").desc())
+            .first()
+        )
+
+
+class LocalStandard(models.Model):
+    """地方标准: the local minimum living guarantee line (低保) and minimum wage of a region for a year."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("union"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    dibao_line = models.DecimalField(
+        _("minimum living guarantee line (yuan per person per month)"), max_digits=8, decimal_places=2
+    )
+    minimum_wage = models.DecimalField(_("local minimum wage (yuan per month)"), max_digits=8, decimal_places=2)
+    relative_multiple = models.DecimalField(
+        _("relative hardship multiple of the line"),
+        max_digits=4,
+        decimal_places=2,
+        default=2,
+        help_text=_("Below this many times the line is relative hardship."),
+    )
+    working_age_from = models.PositiveSmallIntegerField(_("working age from"), default=16)
+    working_age_to = models.PositiveSmallIntegerField(_("working age to"), default=60)
+    follow_up_months = models.PositiveSmallIntegerField(
+        _("follow-up after exit (months)"), default=12, help_text=_("脱困不脱政策: visits continue this long.")
+    )
+    visit_interval_months = models.PositiveSmallIntegerField(_("months between visits"), default=6)
+    notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
+
+    history = HistoricalRecords()
+    objects = LocalStandardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("local standard")
+        verbose_name_plural = _("local standards")
+        ordering = ["organization__path", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="local_standard_one_per_union_year"),
+            models.CheckConstraint(
+                condition=models.Q(dibao_line__gt=0, minimum_wage__gt=0), name="local_standard_amounts_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year}"

@@ -1,0 +1,1 @@
+"""Every write in the cases app that spans rows or carries a rule goes through these functions."""

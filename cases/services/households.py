@@ -1,0 +1,191 @@
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import DomainError
+from accounts.models import Organization, User
+from accounts.permissions import may_act_as
+from accounts.roles import Role
+from accounts.scoping import path_in_scope
+from cases.choices import Health, Relation, WorkStatus
+from cases.errors import DuplicateIdNumber, NoLocalStandard
+from cases.identity import birth_date_of, is_male, normalize_id_number
+from cases.models import Household, IncomeAssessment, LocalStandard, Member
+from cases.models.income import COST_FIELDS, INCOME_FIELDS
+
+HOUSEHOLD_FIELDS = [
+    "address",
+    "region_code",
+    "hukou_type",
+    "household_type",
+    "housing_type",
+    "housing_area",
+    "bank_name",
+    "bank_branch",
+    "bank_account",
+    "can_help_itself",
+    "notes",
+]
+FINANCE_FIELDS = INCOME_FIELDS + COST_FIELDS
+
+
+def ensure_caseworker_for(user: User, obj) -> None:
+    if not may_act_as(user, Role.CASEWORKER, obj):
+        raise DomainError(_("Only a caseworker of this union or a union above it may do this."))
+
+
+def member_fill_from_id(member: Member) -> None:
+    member.id_number = normalize_id_number(member.id_number)
+    member.birth_date = birth_date_of(member.id_number)
+    member.sex = "male" if is_male(member.id_number) else "female"
+
+
+def check_id_numbers_free(*, id_numbers: list[str], user: User, household: Household | None = None) -> None:
+    """An ID number may belong to one current member anywhere; say where only when the user may see it."""
+    seen = set()
+    for number in id_numbers:
+        if number in seen:
+            raise DuplicateIdNumber(_("ID number %(number)s is entered twice.") % {"number": number})
+        seen.add(number)
+    taken = Member.objects.active().filter(id_number__in=id_numbers).select_related("household")
+    if household is not None:
+        taken = taken.exclude(household=household)
+    for member in taken:
+        if path_in_scope(user, member.household.org_path):
+            raise DuplicateIdNumber(
+                _("ID number %(number)s is already registered in household %(code)s (%(address)s).")
+                % {"number": member.id_number, "code": member.household.code, "address": member.household.address}
+            )
+        raise DuplicateIdNumber(
+            _("ID number %(number)s is already registered with another union.") % {"number": member.id_number}
+        )
+
+
+def check_one_head(relations: list[str]) -> None:
+    heads = sum(1 for relation in relations if relation == Relation.HEAD)
+    if heads != 1:
+        raise DomainError(_("A household has exactly one head; this one has %(count)d.") % {"count": heads})
+
+
+@transaction.atomic
+def household_create(*, organization: Organization, by: User, fields: dict, members: list[dict]) -> Household:
+    ensure_caseworker_for(by, organization)
+    for member in members:
+        member["id_number"] = normalize_id_number(member["id_number"])
+    check_one_head([member["relation"] for member in members])
+    check_id_numbers_free(id_numbers=[member["id_number"] for member in members], user=by)
+    household = Household(**{name: value for name, value in fields.items() if name in HOUSEHOLD_FIELDS})
+    household.set_organization(organization)
+    household.save()
+    for values in members:
+        member_create(household=household, values=values)
+    return household
+
+
+def member_create(*, household: Household, values: dict) -> Member:
+    member = Member(household=household, **values)
+    member_fill_from_id(member)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as error:
+        # A concurrent registration took the ID number between our check and the insert.
+        raise DuplicateIdNumber(
+            _("ID number %(number)s is already registered.") % {"number": member.id_number}
+        ) from error
+    return member
+
+
+@transaction.atomic
+def household_update(*, household: Household, by: User, fields: dict) -> Household:
+    ensure_caseworker_for(by, household)
+    for name, value in fields.items():
+        if name in HOUSEHOLD_FIELDS:
+            setattr(household, name, value)
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_members_save(*, household: Household, by: User, members: list[dict], removed: list[Member]) -> None:
+    """Save the member list of a household as edited on one page: changed, new and removed members."""
+    ensure_caseworker_for(by, household)
+    kept = [values for values in members if values.get("instance") not in removed]
+    for values in kept:
+        values["id_number"] = normalize_id_number(values["id_number"])
+    check_one_head([values["relation"] for values in kept])
+    check_id_numbers_free(id_numbers=[values["id_number"] for values in kept], user=by, household=household)
+    for member in removed:
+        member.is_active = False
+        member.save(update_fields=["is_active", "updated_at"])
+    # Demote a changed head first so the one-head constraint holds at every statement.
+    ordered = sorted(kept, key=lambda values: values["relation"] == Relation.HEAD)
+    for values in ordered:
+        instance = values.pop("instance", None)
+        if instance is None:
+            member_create(household=household, values=values)
+            continue
+        for name, value in values.items():
+            setattr(instance, name, value)
+        member_fill_from_id(instance)
+        instance.save()
+
+
+@dataclass(frozen=True)
+class Finances:
+    """Annual figures for the 12 months before the assessment, in yuan (DOMAIN.md)."""
+
+    wages: Decimal = Decimal(0)
+    business_income: Decimal = Decimal(0)
+    property_income: Decimal = Decimal(0)
+    transfer_income: Decimal = Decimal(0)
+    other_income: Decimal = Decimal(0)
+    medical_costs: Decimal = Decimal(0)
+    disability_costs: Decimal = Decimal(0)
+    schooling_costs: Decimal = Decimal(0)
+    housing_costs: Decimal = Decimal(0)
+    other_rigid_costs: Decimal = Decimal(0)
+
+
+def standard_for(household: Household, day: date) -> LocalStandard:
+    standard = LocalStandard.objects.for_union(household.organization, day.year)
+    if standard is None:
+        raise NoLocalStandard(
+            _("No local standard (minimum living line) is set for %(union)s in %(year)d; ask an administrator.")
+            % {"union": household.organization.name, "year": day.year}
+        )
+    return standard
+
+
+def imputed_wages(*, members: list[Member], standard: LocalStandard, day: date) -> Decimal:
+    """Able-bodied members of working age without work count at the local minimum wage, 12 months a year."""
+    able_without_work = [
+        member
+        for member in members
+        if member.work_status in (WorkStatus.UNEMPLOYED, WorkStatus.LAID_OFF)
+        and member.health in (Health.HEALTHY, Health.CHRONIC)
+        and standard.working_age_from <= member.age_on(day) < standard.working_age_to
+    ]
+    return standard.minimum_wage * 12 * len(able_without_work)
+
+
+@transaction.atomic
+def income_assess(*, household: Household, by: User, finances: Finances, assessed_on: date | None = None):
+    assessed_on = assessed_on or timezone.localdate()
+    standard = standard_for(household, assessed_on)
+    members = list(household.members.active())
+    assessment = IncomeAssessment(
+        household=household,
+        assessed_on=assessed_on,
+        household_size=max(len(members), 1),
+        imputed_wages=imputed_wages(members=members, standard=standard, day=assessed_on),
+        recorded_by=by,
+        **{name: getattr(finances, name) for name in FINANCE_FIELDS},
+    )
+    assessment.compute(dibao_line=standard.dibao_line, relative_multiple=standard.relative_multiple)
+    assessment.save()
+    return assessment

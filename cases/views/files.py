@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.errors import DomainError
+from cases.forms import FileApplyForm, FinancesForm, TransitionForm
+from cases.models import HardshipFile, Household
+from cases.services.files import TRANSITIONS, file_apply, file_refile_returned, file_transition
+
+
+@login_required
+def file_apply_view(request, pk):
+    household = get_object_or_404(Household.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    previous = household.current_file if request.GET.get("returned") or request.POST.get("returned") else None
+    form = FileApplyForm(request.POST or None, household=household)
+    finances = FinancesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and finances.is_valid():
+        try:
+            if previous is not None:
+                file_refile_returned(
+                    previous_file=previous, by=request.user, finances=finances.finances(), **form.details()
+                )
+            else:
+                file_apply(household=household, by=request.user, finances=finances.finances(), **form.details())
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The application for a file is recorded."))
+            return redirect(household)
+    context = {"household": household, "form": form, "finances": finances, "returned": previous is not None}
+    return render(request, "cases/file_apply.html", context)
+
+
+@login_required
+def file_action(request, pk, action):
+    """GET shows what the step means and asks for confirmation; POST takes the step."""
+    file = get_object_or_404(HardshipFile.objects.visible_to(request.user).select_related("household"), pk=pk)
+    transition = TRANSITIONS.get((file.status, action))
+    if transition is None:
+        raise Http404
+    form = TransitionForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            file_transition(file=file, action=action, by=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": transition.label})
+            return redirect(file.household)
+    context = {"file": file, "household": file.household, "transition": transition, "action": action, "form": form}
+    return render(request, "cases/file_action.html", context)

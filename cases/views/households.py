@@ -1,0 +1,102 @@
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.errors import DomainError
+from cases.filters import HouseholdFilter
+from cases.forms import MEMBER_FIELDS, HouseholdForm, MemberFormSet
+from cases.models import Household
+from cases.selectors import household_page_context, households_for_list, may_see_sensitive
+from cases.services.households import household_create, household_members_save, household_update
+
+PAGE_SIZE = 25
+
+
+@login_required
+def household_list(request):
+    household_filter = HouseholdFilter(request.GET, queryset=households_for_list(request.user), user=request.user)
+    page = Paginator(household_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/household_list.html",
+        {"filter": household_filter, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
+    )
+
+
+@login_required
+def household_detail(request, pk):
+    household = get_object_or_404(Household.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    return render(request, "cases/household_detail.html", household_page_context(household, request.user))
+
+
+def _member_values(formset):
+    values = []
+    for form in formset.forms:
+        if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            continue
+        data = {name: form.cleaned_data[name] for name in MEMBER_FIELDS}
+        if form.instance.pk:
+            data["instance"] = form.instance
+        values.append(data)
+    return values
+
+
+@login_required
+def household_create_view(request):
+    form = HouseholdForm(request.POST or None, user=request.user)
+    formset = MemberFormSet(request.POST or None, instance=Household(), prefix="members")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            household = household_create(
+                organization=form.cleaned_data["organization"], by=request.user,
+                fields=form.cleaned_data, members=_member_values(formset),
+            )  # fmt: skip
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Household registered."))
+            return redirect(household)
+    return render(request, "cases/household_form.html", {"form": form, "formset": formset, "creating": True})
+
+
+@login_required
+def household_edit(request, pk):
+    household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk)
+    form = HouseholdForm(request.POST or None, instance=household, user=request.user)
+    members = household.members.active()
+    formset = MemberFormSet(request.POST or None, instance=household, queryset=members, prefix="members")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        removed = [f.instance for f in formset.forms if f.cleaned_data.get("DELETE") and f.instance.pk]
+        try:
+            with transaction.atomic():
+                household_update(household=household, by=request.user, fields=form.cleaned_data)
+                household_members_save(
+                    household=household, by=request.user, members=_member_values(formset), removed=removed
+                )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Household saved."))
+            return redirect(household)
+    context = {"form": form, "formset": formset, "household": household, "creating": False}
+    return render(request, "cases/household_form.html", context)
+
+
+@login_required
+def household_card(request, pk):
+    """The printable card of 一户一码: the household code as a QR code and in letters."""
+    household = get_object_or_404(Household.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    qr_svg = segno.make(household.code, error="m").svg_inline(scale=6, dark="#000")
+    head = household.members.active().filter(relation="head").first()
+    return render(
+        request,
+        "cases/household_card.html",
+        {"household": household, "qr_svg": qr_svg, "head": head, "show_sensitive": may_see_sensitive(request.user)},
+    )
