@@ -109,7 +109,6 @@ def seed_households(*, seed: int = 20261123) -> int:
     unions = {code: Organization.objects.get(code=code) for code in COUNTS}
     if Household.objects.filter(org_path__startswith=unions["330281"].path).exists():
         return 0
-    seed_standards(Organization.objects.get(code="330000"))
     rng, today = random.Random(seed), timezone.localdate()
     people = {"330281": (User.objects.get(username="demo_caseworker"), User.objects.get(username="demo_approver")),
               "330282": (User.objects.get(username="demo_caseworker_b"), User.objects.get(username="demo_approver_b"))}  # fmt: skip

@@ -92,7 +92,7 @@ class FinancesForm(BootstrapMixin, forms.Form):
             label = IncomeAssessment._meta.get_field(name).verbose_name
             self.fields[name] = forms.DecimalField(
                 label=label, min_value=0, max_digits=12, decimal_places=2, initial=0,
-                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "class": "form-control"}),
             )  # fmt: skip
 
     def finances(self) -> Finances:
@@ -113,9 +113,10 @@ class FileApplyForm(BootstrapMixin, forms.Form):
     category_reason = forms.CharField(label=_("reason for the category"), required=False, max_length=200)
     contact_person = forms.ModelChoiceField(label=_("contact person"), queryset=User.objects.none())
 
-    def __init__(self, *args, household: Household, **kwargs):
+    def __init__(self, *args, household: Household, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_person"].queryset = contact_people_for(household)
+        self.fields["contact_person"].initial = user.pk
 
     def clean_secondary_causes(self):
         causes = self.cleaned_data["secondary_causes"]

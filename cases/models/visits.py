@@ -3,7 +3,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -11,11 +10,23 @@ from accounts.scoping import ScopedQuerySet
 from cases.choices import VisitKind
 
 
-class PrivateStorage(LazyObject):
-    """Attachments live under PRIVATE_MEDIA_ROOT, outside the web root; only a scoped view serves them."""
+class PrivateStorage(FileSystemStorage):
+    """Attachments live under PRIVATE_MEDIA_ROOT, outside the web root; only a scoped view serves them.
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=Path(settings.PRIVATE_MEDIA_ROOT), base_url=None)
+    The root is read at each use, so a changed setting (tests, deployments) takes effect at once.
+    """
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return str(Path(settings.PRIVATE_MEDIA_ROOT).resolve())
+
+    @property
+    def base_url(self):
+        return None
 
 
 private_storage = PrivateStorage()

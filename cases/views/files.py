@@ -14,7 +14,7 @@ from cases.services.files import TRANSITIONS, file_apply, file_refile_returned, 
 def file_apply_view(request, pk):
     household = get_object_or_404(Household.objects.visible_to(request.user).select_related("organization"), pk=pk)
     previous = household.current_file if request.GET.get("returned") or request.POST.get("returned") else None
-    form = FileApplyForm(request.POST or None, household=household)
+    form = FileApplyForm(request.POST or None, household=household, user=request.user)
     finances = FinancesForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and finances.is_valid():
         try:

@@ -17,6 +17,7 @@ class Command(BaseCommand):
             raise CommandError("seed_demo creates users with a known password; with DEBUG off, pass --force.")
         unions = demo.seed_unions()
         users = demo.seed_users(unions)
+        cases_demo.seed_standards(unions["330000"])
         households = 0 if no_households else cases_demo.seed_households()
         self.stdout.write(
             self.style.SUCCESS(
