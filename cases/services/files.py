@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -192,9 +191,8 @@ def _next_number(organization: Organization, year: int) -> str:
     # Serialize numbering per union: the union row is the lock.
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     prefix = f"{organization.code}-{year}-"
-    last = HardshipFile.objects.filter(number__startswith=prefix).aggregate(last=Max("number"))["last"]
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
+    # Files are never deleted, so the count is the last sequence number (a string maximum breaks past 9999).
+    return f"{prefix}{HardshipFile.objects.filter(number__startswith=prefix).count() + 1:04d}"
 
 
 @transaction.atomic
