@@ -37,7 +37,7 @@ class OrganizationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # An admin's own union hangs under a union they cannot see, so its place in the tree is not theirs to change.
         if obj is not None and not request.user.is_superuser and obj.pk == request.user.organization_id:
-            return ["path", "parent"]
+            return ["path", "parent", "kind"]
         return ["path"]
 
     @admin.display(description=_("name"), ordering="path")
@@ -84,11 +84,13 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin, SimpleHistoryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        users = super().get_queryset(request).prefetch_related("groups")
+        # A union administrator never manages a superuser account, even one filed under their union.
+        return users if request.user.is_superuser else users.exclude(is_superuser=True)
 
     def get_readonly_fields(self, request, obj=None):
-        # Only a superuser may make another superuser.
-        return () if request.user.is_superuser else ("is_superuser", "last_login", "date_joined")
+        # Only a superuser may make another superuser or open the admin site to someone.
+        return () if request.user.is_superuser else ("is_superuser", "is_staff", "last_login", "date_joined")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":

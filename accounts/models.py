@@ -109,6 +109,11 @@ class Organization(models.Model):
                     % {"kind": self.get_kind_display(), "parent_kind": self.parent.get_kind_display()}
                 }
             )
+        if self.pk and any(
+            OrganizationKind(child_kind).rank <= OrganizationKind(self.kind).rank
+            for child_kind in Organization.objects.filter(parent=self).values_list("kind", flat=True)
+        ):
+            raise ValidationError({"kind": _("A union must rank above the unions under it.")})
         if self.pk and self.path and self.parent.path.startswith(self.path):
             raise ValidationError({"parent": _("A union cannot be moved under itself or its own branch.")})
 

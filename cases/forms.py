@@ -225,4 +225,6 @@ class VisitForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, file, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["measures_checked"].queryset = PlanMeasure.objects.filter(plan__file=file).open()
+        self.fields["measures_checked"].queryset = (
+            PlanMeasure.objects.filter(plan__file=file).open().select_related("plan")
+        )

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
+from cases.choices import FileStatus
 from cases.forms import FileApplyForm, FinancesForm, TransitionForm
 from cases.models import HardshipFile, Household
 from cases.services.files import TRANSITIONS, file_apply, file_refile_returned, file_transition
@@ -13,7 +14,9 @@ from cases.services.files import TRANSITIONS, file_apply, file_refile_returned, 
 @login_required
 def file_apply_view(request, pk):
     household = get_object_or_404(Household.objects.visible_to(request.user).select_related("organization"), pk=pk)
-    previous = household.current_file if request.GET.get("returned") or request.POST.get("returned") else None
+    # After an exit or relief, a new file is always a return to hardship (返困), linked to the old one.
+    current = household.current_file
+    previous = current if current and current.status in (FileStatus.EXITED, FileStatus.RELIEVED) else None
     form = FileApplyForm(request.POST or None, household=household, user=request.user)
     finances = FinancesForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and finances.is_valid():

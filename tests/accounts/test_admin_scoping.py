@@ -1,3 +1,6 @@
+import pytest
+
+
 def test_a_union_admin_lists_only_unions_in_scope(client, union_admin, tree):
     client.force_login(union_admin)
     html = client.get("/admin/accounts/organization/").content.decode()
@@ -97,3 +100,32 @@ def test_the_admin_refuses_a_move_into_the_own_branch(client, union_admin, tree)
 def test_a_caseworker_cannot_enter_the_admin(client, caseworker):
     client.force_login(caseworker)
     assert client.get("/admin/").status_code == 302
+
+
+def test_a_union_admin_cannot_change_the_kind_of_the_own_union(client, union_admin, tree):
+    client.force_login(union_admin)
+    county = tree["county"]
+    client.post(
+        f"/admin/accounts/organization/{county.pk}/change/",
+        {"name": county.name, "code": county.code, "kind": "city", "is_active": "on"},
+    )
+    county.refresh_from_db()
+    assert county.kind == "county"
+
+
+def test_a_union_cannot_rank_at_or_below_its_children(tree):
+    from django.core.exceptions import ValidationError
+
+    street = tree["street_a"]
+    street.kind = "enterprise"
+    with pytest.raises(ValidationError):
+        street.clean()
+
+
+def test_a_union_admin_never_sees_a_superuser(client, union_admin, tree):
+    from tests.factories import UserFactory
+
+    root = UserFactory(username="root_in_county", organization=tree["county"], is_superuser=True)
+    client.force_login(union_admin)
+    assert "root_in_county" not in client.get("/admin/accounts/user/").content.decode()
+    assert client.get(f"/admin/accounts/user/{root.pk}/change/").status_code == 302

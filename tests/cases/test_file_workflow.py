@@ -291,3 +291,15 @@ def test_an_active_file_cannot_be_refiled(active_file, caseworker):
     with pytest.raises(DomainError):
         file_refile_returned(previous_file=active_file, by=caseworker, finances=LOW_INCOME, level="county",
                              primary_cause=3, secondary_causes=[], contact_person=caseworker)  # fmt: skip
+
+
+def test_applying_after_an_exit_is_always_a_return(client, household, caseworker, approver):
+    exited = file_in(FileStatus.EXITED, household, caseworker, approver)
+    client.force_login(caseworker)
+    data = {"level": "county", "primary_cause": "3", "contact_person": caseworker.pk, "finances-wages": "10000"}
+    for name in ("business_income", "property_income", "transfer_income", "other_income", "medical_costs",
+                 "disability_costs", "schooling_costs", "housing_costs", "other_rigid_costs"):  # fmt: skip
+        data[f"finances-{name}"] = "0"
+    assert client.post(f"/households/{household.pk}/apply/", data).status_code == 302
+    new = HardshipFile.objects.exclude(pk=exited.pk).get(household=household)
+    assert (new.origin, new.previous_file) == (Origin.RETURNED, exited)
