@@ -66,10 +66,14 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 APPROVALS = {"approve", "approve_exit"}
 
 
+def union_may_approve(organization: Organization) -> bool:
+    """Approvals belong to a county union or above."""
+    return OrganizationKind(organization.kind).rank <= OrganizationKind.COUNTY.rank
+
+
 def approver_tier_ok(user: User, file: HardshipFile) -> bool:
-    """Approvals belong to a county union or above, on the household's own branch."""
-    rank = OrganizationKind(user.organization.kind).rank
-    return rank <= OrganizationKind.COUNTY.rank and path_in_scope(user, file.org_path)
+    """A county union or above, on the household's own branch."""
+    return union_may_approve(user.organization) and path_in_scope(user, file.org_path)
 
 
 def role_allows(user: User, file: HardshipFile, transition: Transition) -> bool:

@@ -5,10 +5,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import OrganizationKind
 from accounts.roles import Role
 from cases.choices import FileStatus
 from cases.models import HardshipFile, PlanMeasure
+from cases.services.files import union_may_approve
 
 SOON = timedelta(days=30)
 REVIEW_STATUSES = [FileStatus.APPLIED, FileStatus.FIRST_REVIEWED, FileStatus.HOME_CHECKED, FileStatus.EXIT_PROPOSED]
@@ -46,12 +46,8 @@ def approver_inbox(request):
         .select_related("household", "organization", "applied_by", "exit_proposed_by")
         .order_by("updated_at", "id")
     )
-    may_approve = request.user.has_role(Role.APPROVER) and approver_tier_ok_for(request.user)
+    may_approve = request.user.has_role(Role.APPROVER) and union_may_approve(request.user.organization)
     page = Paginator(waiting, 25).get_page(request.GET.get("page"))
     return render(
         request, "cases/inbox.html", {"page": page, "today": timezone.localdate(), "may_approve": may_approve}
     )
-
-
-def approver_tier_ok_for(user) -> bool:
-    return OrganizationKind(user.organization.kind).rank <= OrganizationKind.COUNTY.rank
