@@ -1,0 +1,21 @@
+from programs.models.applications import (
+    AidApplication,
+    ApplicationAttachment,
+    ApplicationBatch,
+    ApplicationEvent,
+    Disbursement,
+)
+from programs.models.programs import ApprovalTier, Budget, Disease, FundingSource, Program
+
+__all__ = [
+    "AidApplication",
+    "ApplicationAttachment",
+    "ApplicationBatch",
+    "ApplicationEvent",
+    "ApprovalTier",
+    "Budget",
+    "Disbursement",
+    "Disease",
+    "FundingSource",
+    "Program",
+]

@@ -1,0 +1,271 @@
+"""Where money moves: approval against the budget under a row lock, payment, and the holiday-visit batch.
+
+Approve and disburse are idempotent: a double click or a retried request finds the work done and changes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from accounts.errors import DomainError
+from accounts.models import Organization, User
+from accounts.roles import Role
+from accounts.scoping import path_in_scope
+from cases.identity import mask_id_number
+from cases.models import HardshipFile
+from programs.choices import ApplicationStatus, DisbursementMethod, ProgramKind
+from programs.errors import BudgetExceeded, NotEligible, TransitionNotAllowed, WrongTier
+from programs.models import AidApplication, ApplicationBatch, ApplicationEvent, Budget, Disbursement, Program
+from programs.models.programs import granted_amount
+from programs.rules import show, yuan
+from programs.services.applications import (
+    _event,
+    _locked,
+    _transition,
+    application_evaluate,
+    approval_union_for,
+    check_separation,
+    may_approve_amount,
+)
+
+S = ApplicationStatus
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a money step did: `done` is False when the same step had already been taken (a retry)."""
+
+    application: AidApplication
+    done: bool
+
+
+def budget_lock(application: AidApplication) -> Budget:
+    """The budget line the application draws on, locked until the transaction ends."""
+    household_union = application.household.organization
+    line = Budget.objects.line_for(application.program, household_union)
+    if line is None:
+        raise BudgetExceeded(
+            _("No budget for %(program)s covers %(union)s; ask an administrator.")
+            % {"program": application.program.name, "union": household_union.name}
+        )
+    return Budget.objects.select_for_update().get(pk=line.pk)
+
+
+def budget_used(budget: Budget) -> Decimal:
+    """Committed and paid together, read after the lock so every earlier approval is counted."""
+    used = AidApplication.objects.filter(budget=budget).granted().aggregate(total=Sum(granted_amount()))["total"]
+    return used or Decimal("0.00")
+
+
+def _check_budget(budget: Budget, amount: Decimal) -> None:
+    remaining = budget.amount - budget_used(budget)
+    if amount > remaining:
+        raise BudgetExceeded(
+            _("The budget of %(union)s has %(remaining)s left; %(amount)s cannot be approved.")
+            % {"union": budget.organization.name, "remaining": show(remaining), "amount": show(amount)}
+        )
+
+
+def _check_approvable(application: AidApplication, by: User, amount: Decimal) -> None:
+    if amount < 0:
+        raise DomainError(_("The amount cannot be negative."))
+    if not may_approve_amount(by, application, amount):
+        union = approval_union_for(application, amount)
+        raise WrongTier(
+            _("%(amount)s is approved by %(union)s or a union above it on this branch.")
+            % {"amount": show(amount), "union": union.name}
+        )
+    verdict = application_evaluate(application)
+    if not verdict.eligible:
+        raise NotEligible(_("The rule no longer allows this application: %(reasons)s") % {"reasons": "；".join(verdict.failures)},
+                          verdict.failures)  # fmt: skip
+    if amount > verdict.maximum:
+        raise NotEligible(
+            _("%(amount)s is more than the rule allows now (%(maximum)s).")
+            % {"amount": show(amount), "maximum": show(verdict.maximum)},
+            [],
+        )
+
+
+@transaction.atomic
+def application_approve(
+    *, application: AidApplication, by: User, amount: Decimal | None = None, comment: str = ""
+) -> Outcome:
+    application = _locked(application)
+    if application.status in (S.APPROVED, S.DISBURSED):
+        return Outcome(application, done=False)
+    transition = _transition(application, "approve", by, comment)
+    check_separation(application, by)
+    amount = yuan(amount if amount is not None else application.requested_amount)
+    if not application.program.pays_money:
+        amount = yuan(0)
+    _check_approvable(application, by, amount)
+    if application.program.pays_money:
+        budget = budget_lock(application)
+        _check_budget(budget, amount)
+        application.budget = budget
+    _grant(application, by, amount, transition.to, comment)
+    return Outcome(application, done=True)
+
+
+def _grant(application, by, amount, to_status, comment="", action="approve"):
+    from_status = application.status
+    application.approved_amount, application.status = amount, to_status
+    application.decided_by, application.decided_at = by, timezone.now()
+    application.save()
+    _event(application, action, from_status, to_status, by, comment, amount)
+
+
+def household_snapshot(application: AidApplication) -> dict:
+    """What the ledger must show of the household as it was on the day of payment."""
+    household, member = application.household, application.beneficiary
+    file = application.file or household.current_file
+    head = household.members.filter(relation="head", is_active=True).first()
+    return {
+        "household_code": household.code,
+        "address": household.address,
+        "head_name": head.name if head else "",
+        "beneficiary_name": member.name,
+        "beneficiary_id_masked": mask_id_number(member.id_number),
+        "bank_name": household.bank_name,
+        "bank_account": household.bank_account,
+        "file_number": file.number if file else "",
+        "category": file.get_category_display() if file else "",
+        "category_code": file.category if file else "",
+        "union": household.organization.name,
+    }
+
+
+@transaction.atomic
+def disbursement_record(
+    *, application: AidApplication, by: User, paid_on: date, method: str, amount: Decimal | None = None,
+    reference: str = "",
+) -> Outcome:  # fmt: skip
+    """Record the payment of an approved application; a second request finds it paid and changes nothing."""
+    application = _locked(application)
+    if application.status == S.DISBURSED:
+        return Outcome(application, done=False)
+    if application.status != S.APPROVED or not application.program.pays_money:
+        raise TransitionNotAllowed(_("Only an approved application of a program that pays money can be paid."))
+    allowed = by.has_role(Role.CASEWORKER) or by.has_role(Role.APPROVER)
+    if not allowed or not path_in_scope(by, application.org_path):
+        raise TransitionNotAllowed(_("Your role may not record payments for this union."))
+    amount = yuan(amount if amount is not None else application.approved_amount)
+    if not 0 < amount <= application.approved_amount:
+        raise DomainError(
+            _("The payment must be more than zero and at most the approved %(approved)s.")
+            % {"approved": show(application.approved_amount)}
+        )
+    if paid_on > timezone.localdate():
+        raise DomainError(_("The payment date cannot be in the future."))
+    if method not in DisbursementMethod.values:
+        raise DomainError(_("Choose how it was paid."))
+    disbursement = Disbursement(
+        application=application, amount=amount, paid_on=paid_on, method=method, reference=reference,
+        recorded_by=by, snapshot=household_snapshot(application),
+    )  # fmt: skip
+    disbursement.set_organization(application.organization)
+    disbursement.save()
+    application.status = S.DISBURSED
+    application.save(update_fields=["status", "updated_at"])
+    _event(application, "disburse", S.APPROVED, S.DISBURSED, by, reference, amount)
+    return Outcome(application, done=True)
+
+
+def holiday_candidates(program: Program, organization: Organization):
+    """Active files in the union's subtree with no holiday-visit application this year that still counts."""
+    taken = AidApplication.objects.filter(
+        program__kind=ProgramKind.HOLIDAY, year=program.year,
+        status__in=[S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.DISBURSED],
+    ).values("household_id")  # fmt: skip
+    return (
+        HardshipFile.objects.filter(org_path__startswith=organization.path, status__in=["active"])
+        .filter(org_path__startswith=program.org_path)
+        .exclude(household_id__in=taken)
+        .select_related("household__organization")
+        .order_by("org_path", "number")
+    )
+
+
+@transaction.atomic
+def holiday_batch_generate(*, program: Program, by: User) -> ApplicationBatch:
+    """One submitted application per active file in the approver's scope, for the rule's fixed amount."""
+    if program.kind != ProgramKind.HOLIDAY:
+        raise DomainError(_("Batches are for holiday-visit programs."))
+    if not by.has_role(Role.APPROVER) or not program.is_active:
+        raise TransitionNotAllowed(_("Only an approver may generate a holiday-visit batch of an open program."))
+    organization = by.organization
+    if not (organization.path.startswith(program.org_path) or program.org_path.startswith(organization.path)):
+        raise TransitionNotAllowed(_("This program belongs to another union's area."))
+    files = list(holiday_candidates(program, organization))
+    if not files:
+        raise DomainError(_("Every active file in your area already has a holiday visit this year."))
+    amount = yuan(program.parameters.get("amount", 0))
+    batch = ApplicationBatch(program=program, created_by=by)
+    batch.set_organization(organization)
+    batch.save()
+    now = timezone.now()
+    heads = {member.household_id: member for member in _heads([file.household_id for file in files])}
+    applications = []
+    for file in (file for file in files if file.household_id in heads):
+        application = AidApplication(
+            program=program, household=file.household, beneficiary=heads[file.household_id], file=file,
+            batch=batch, year=program.year, reason=_("Holiday visit (送温暖) %(year)d") % {"year": program.year},
+            requested_amount=amount, suggested_amount=amount, maximum_amount=amount, eligible=True,
+            status=S.SUBMITTED, created_by=by, submitted_by=by, submitted_at=now,
+        )  # fmt: skip
+        application.set_organization(file.household.organization)
+        applications.append(application)
+    for application in applications:
+        application.approval_organization = approval_union_for(application, amount)
+    bulk_create_with_history(applications, AidApplication, default_user=by)
+    ApplicationEvent.objects.bulk_create(
+        ApplicationEvent(application=application, action="batch", to_status=S.SUBMITTED, by=by, amount=amount)
+        for application in applications
+    )
+    return batch
+
+
+def _heads(household_ids):
+    from cases.models import Member
+
+    return Member.objects.filter(household_id__in=household_ids, relation="head", is_active=True)
+
+
+@transaction.atomic
+def holiday_batch_approve(*, batch: ApplicationBatch, by: User) -> int:
+    """Approve every waiting application of the batch, or none: the total must fit each budget line it draws on."""
+    batch = ApplicationBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.approved_at is not None:
+        return 0
+    waiting = list(
+        AidApplication.objects.select_for_update(of=("self",))
+        .filter(batch=batch, status=S.SUBMITTED)
+        .select_related("program", "household__organization", "beneficiary", "file")
+        .order_by("pk")
+    )
+    if not waiting:
+        raise DomainError(_("Nothing in this batch is waiting for approval."))
+    line_of_union: dict[int, Budget] = {}
+    totals: dict[int, Decimal] = {}
+    for application in waiting:
+        _transition(application, "approve", by, "")
+        _check_approvable(application, by, application.requested_amount)
+        union = application.household.organization
+        if union.pk not in line_of_union:
+            line_of_union[union.pk] = budget_lock(application)
+        application.budget = line_of_union[union.pk]
+        totals[application.budget.pk] = totals.get(application.budget.pk, Decimal("0.00")) + application.requested_amount
+    for budget in {budget.pk: budget for budget in line_of_union.values()}.values():
+        _check_budget(budget, totals[budget.pk])
+    for application in waiting:
+        _grant(application, by, application.requested_amount, S.APPROVED, action="approve_batch")
+    batch.approved_by, batch.approved_at = by, timezone.now()
+    batch.save(update_fields=["approved_by", "approved_at"])
+    return len(waiting)
