@@ -45,7 +45,14 @@ MENU = [
     MenuEntry(
         _("Aid programs"),
         _("Programs, rules and budgets."),
-        frozenset({Role.CASEWORKER, Role.APPROVER, Role.ADMIN}),
+        frozenset({Role.CASEWORKER, Role.APPROVER, Role.LEADER, Role.ADMIN}),
+        "programs:program_list",
+    ),
+    MenuEntry(
+        _("Aid applications"),
+        _("Applications for aid and their payments."),
+        frozenset({Role.CASEWORKER, Role.APPROVER, Role.LEADER}),
+        "programs:application_list",
     ),
     MenuEntry(
         _("Dashboard"),

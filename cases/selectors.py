@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 
 from accounts.roles import Role
+from cases.extensions import extend_household_page
 from cases.models import Household, Member
 
 
@@ -53,7 +54,7 @@ def household_page_context(household, user) -> dict:
             AssistancePlan.objects.filter(file=file, year=today.year).prefetch_related("measures__responsible").first()
         )
     is_caseworker = user.has_role(Role.CASEWORKER)
-    return {
+    context = {
         "household": household,
         "members": members,
         "file": file,
@@ -68,4 +69,6 @@ def household_page_context(household, user) -> dict:
         "may_visit": is_caseworker and file is not None,
         "today": today,
         "measure_statuses": MeasureStatus.choices,
+        "user": user,
     }
+    return extend_household_page(context)

@@ -16,3 +16,11 @@ def money(value) -> str:
         return ""
     sign = "-" if amount < 0 else ""
     return f"{sign}¥{abs(amount):,.2f}"
+
+
+@register.simple_tag
+def days_since(moment, now) -> int:
+    """Whole days from `moment` to `now`: how long something has waited."""
+    if moment is None or now is None:
+        return 0
+    return max((now - moment).days, 0)

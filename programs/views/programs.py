@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.errors import DomainError
+from accounts.roles import Role
+from programs.choices import ApplicationStatus, ProgramKind
+from programs.models import ApplicationBatch, Budget, Program
+from programs.services.money import holiday_batch_approve, holiday_batch_generate, holiday_candidates
+
+PAGE_SIZE = 25
+
+
+@login_required
+def program_list(request):
+    programs = (
+        Program.objects.visible_to(request.user)
+        .select_related("organization", "funding_source")
+        .order_by("-year", "-is_active", "kind", "name")
+    )
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        programs = programs.filter(year=int(year))
+    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    years = Program.objects.visible_to(request.user).values_list("year", flat=True).distinct().order_by("-year")
+    return render(request, "programs/program_list.html", {"page": page, "years": years, "year": year, "query": ""})
+
+
+@login_required
+def program_detail(request, pk):
+    program = get_object_or_404(
+        Program.objects.visible_to(request.user).select_related("organization", "funding_source"), pk=pk
+    )
+    budgets = (
+        Budget.objects.visible_to(request.user)
+        .filter(program=program)
+        .with_usage()
+        .select_related("organization")
+        .order_by("org_path")
+    )
+    context = {
+        "program": program,
+        "rule_lines": program.rule.describe(),
+        "parameters": program.rule.parameters,
+        "diseases": program.diseases.all(),
+        "budgets": budgets,
+        "may_batch": program.kind == ProgramKind.HOLIDAY and request.user.has_role(Role.APPROVER),
+        "batches": program.batches.visible_to(request.user).select_related("created_by", "approved_by")[:10],
+    }
+    return render(request, "programs/program_detail.html", context)
+
+
+@login_required
+def batch_new(request, pk):
+    """GET: the households a holiday-visit batch would cover; POST: generate it."""
+    program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk, kind=ProgramKind.HOLIDAY)
+    if not request.user.has_role(Role.APPROVER):
+        raise Http404
+    if request.method == "POST":
+        try:
+            batch = holiday_batch_generate(program=program, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The batch is generated: review it, then approve it."))
+            return redirect("programs:batch_detail", batch.pk)
+    candidates = holiday_candidates(program, request.user.organization)
+    context = {"program": program, "count": candidates.count(), "sample": candidates[:50]}
+    return render(request, "programs/batch_new.html", context)
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = get_object_or_404(
+        ApplicationBatch.objects.visible_to(request.user).select_related("program", "created_by", "approved_by"), pk=pk
+    )
+    applications = batch.applications.select_related("household", "beneficiary", "organization", "file").order_by(
+        "org_path", "pk"
+    )
+    totals = applications.aggregate(count=Count("id"), total=Sum("requested_amount"))
+    waiting = applications.filter(status=ApplicationStatus.SUBMITTED).count()
+    page = Paginator(applications, 100).get_page(request.GET.get("page"))
+    context = {"batch": batch, "page": page, "totals": totals, "waiting": waiting, "query": ""}
+    return render(request, "programs/batch_detail.html", context)
+
+
+@require_POST
+@login_required
+def batch_approve(request, pk):
+    batch = get_object_or_404(ApplicationBatch.objects.visible_to(request.user), pk=pk)
+    try:
+        count = holiday_batch_approve(batch=batch, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        if count:
+            messages.success(request, _("%(count)d holiday visits approved.") % {"count": count})
+        else:
+            messages.info(request, _("This batch was already approved; nothing changed."))
+    return redirect("programs:batch_detail", batch.pk)
