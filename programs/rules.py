@@ -168,7 +168,11 @@ def granted_this_year(application, *, kind: str, member=None) -> Decimal:
     from programs.models.programs import granted_amount
 
     granted = AidApplication.objects.granted().filter(year=application.year, program__kind=kind)
-    granted = granted.filter(beneficiary=member) if member is not None else granted.filter(household_id=application.household_id)
+    granted = (
+        granted.filter(beneficiary=member)
+        if member is not None
+        else granted.filter(household_id=application.household_id)
+    )
     if application.pk:
         granted = granted.exclude(pk=application.pk)
     return granted.aggregate(total=Sum(granted_amount()))["total"] or ZERO
@@ -183,21 +187,42 @@ def dibao_line(application) -> Decimal | None:
 class LivingAid(Rule):
     kind = ProgramKind.LIVING
     parameters = (
-        Parameter("months_deep", gettext_lazy("Months for deep hardship"),
-                  gettext_lazy("Months of the minimum living line a deep-hardship household gets, e.g. 10."), "months"),
-        Parameter("months_relative", gettext_lazy("Months for relative hardship"),
-                  gettext_lazy("Months of the line a relative-hardship household gets, e.g. 8."), "months"),
-        Parameter("months_accident", gettext_lazy("Months for accident hardship"),
-                  gettext_lazy("Months of the line an accident-hardship household gets, e.g. 8."), "months"),
-        Parameter("cap_months", gettext_lazy("Yearly cap (months)"),
-                  gettext_lazy("At most this many months of the line per household per year, all living aid together, e.g. 12."), "months"),
-    )  # fmt: skip
+        Parameter(
+            "months_deep",
+            gettext_lazy("Months for deep hardship"),
+            gettext_lazy("Months of the minimum living line a deep-hardship household gets, e.g. 10."),
+            "months",
+        ),
+        Parameter(
+            "months_relative",
+            gettext_lazy("Months for relative hardship"),
+            gettext_lazy("Months of the line a relative-hardship household gets, e.g. 8."),
+            "months",
+        ),
+        Parameter(
+            "months_accident",
+            gettext_lazy("Months for accident hardship"),
+            gettext_lazy("Months of the line an accident-hardship household gets, e.g. 8."),
+            "months",
+        ),
+        Parameter(
+            "cap_months",
+            gettext_lazy("Yearly cap (months)"),
+            gettext_lazy(
+                "At most this many months of the line per household per year, all living aid together, e.g. 12."
+            ),
+            "months",
+        ),
+    )
 
     def judge(self, application, verdict):
         file = application.file
         line = dibao_line(application)
-        if not verdict.check(line is not None, _("The local minimum living line is set."),
-                             _("No local minimum living line is set for this union and year.")):  # fmt: skip
+        if not verdict.check(
+            line is not None,
+            _("The local minimum living line is set."),
+            _("No local minimum living line is set for this union and year."),
+        ):
             return
         if file is None:
             verdict.check(False, "", _("Living aid follows the hardship category of the file."))
@@ -207,22 +232,35 @@ class LivingAid(Rule):
         room = self.money("cap_months") * line - already
         verdict.note(
             _("%(category)s: %(months)s months × %(line)s = %(amount)s.")
-            % {"category": file.get_category_display(), "months": months.normalize(), "line": show(line),
-               "amount": show(months * line)}
-        )  # fmt: skip
-        verdict.check(room > 0, _("Living aid granted this year: %(already)s; room under the yearly cap: %(room)s.")
-                      % {"already": show(already), "room": show(room)},
-                      _("The yearly cap of living aid is reached (%(already)s granted this year).") % {"already": show(already)})  # fmt: skip
+            % {
+                "category": file.get_category_display(),
+                "months": months.normalize(),
+                "line": show(line),
+                "amount": show(months * line),
+            }
+        )
+        verdict.check(
+            room > 0,
+            _("Living aid granted this year: %(already)s; room under the yearly cap: %(room)s.")
+            % {"already": show(already), "room": show(room)},
+            _("The yearly cap of living aid is reached (%(already)s granted this year).") % {"already": show(already)},
+        )
         verdict.allow(min(months * line, room))
 
     def describe(self):
         return [
-            _("Deep hardship: %(deep)s months of the minimum living line; relative: %(relative)s; accident: %(accident)s.")
-            % {"deep": self.params.get("months_deep"), "relative": self.params.get("months_relative"),
-               "accident": self.params.get("months_accident")},
+            _(
+                "Deep hardship: %(deep)s months of the minimum living line; "
+                "relative: %(relative)s; accident: %(accident)s."
+            )
+            % {
+                "deep": self.params.get("months_deep"),
+                "relative": self.params.get("months_relative"),
+                "accident": self.params.get("months_accident"),
+            },
             _("A household gets at most %(cap)s months of the line a year from all living aid.")
             % {"cap": self.params.get("cap_months")},
-        ]  # fmt: skip
+        ]
 
 
 class CriticalIllness(Rule):
@@ -231,13 +269,26 @@ class CriticalIllness(Rule):
     kind = ProgramKind.CRITICAL_ILLNESS
     figures = ("disease", "diagnosis", "out_of_pocket_cost")
     parameters = (
-        Parameter("threshold", gettext_lazy("Out-of-pocket threshold (yuan)"),
-                  gettext_lazy("The cost after all reimbursement must reach this, e.g. 30000.")),
-        Parameter("bands", gettext_lazy("Amount by cost band"),
-                  gettext_lazy("One band per line, “cost=amount”: from that out-of-pocket cost up, the grant is that amount."), "bands"),
-        Parameter("yearly_cap", gettext_lazy("Yearly cap per household (yuan)"),
-                  gettext_lazy("Optional: at most this much critical-illness aid per household per year."), required=False),
-    )  # fmt: skip
+        Parameter(
+            "threshold",
+            gettext_lazy("Out-of-pocket threshold (yuan)"),
+            gettext_lazy("The cost after all reimbursement must reach this, e.g. 30000."),
+        ),
+        Parameter(
+            "bands",
+            gettext_lazy("Amount by cost band"),
+            gettext_lazy(
+                "One band per line, “cost=amount”: from that out-of-pocket cost up, the grant is that amount."
+            ),
+            "bands",
+        ),
+        Parameter(
+            "yearly_cap",
+            gettext_lazy("Yearly cap per household (yuan)"),
+            gettext_lazy("Optional: at most this much critical-illness aid per household per year."),
+            required=False,
+        ),
+    )
 
     def judge(self, application, verdict):
         disease = application.disease
@@ -248,9 +299,13 @@ class CriticalIllness(Rule):
         )
         cost = application.out_of_pocket_cost
         threshold = self.money("threshold")
-        if not verdict.check(cost is not None and cost >= threshold,
-                             _("Out-of-pocket cost %(cost)s reaches the threshold of %(threshold)s.") % {"cost": show(cost or 0), "threshold": show(threshold)},
-                             _("Out-of-pocket cost %(cost)s is below the threshold of %(threshold)s.") % {"cost": show(cost or 0), "threshold": show(threshold)}):  # fmt: skip
+        if not verdict.check(
+            cost is not None and cost >= threshold,
+            _("Out-of-pocket cost %(cost)s reaches the threshold of %(threshold)s.")
+            % {"cost": show(cost or 0), "threshold": show(threshold)},
+            _("Out-of-pocket cost %(cost)s is below the threshold of %(threshold)s.")
+            % {"cost": show(cost or 0), "threshold": show(threshold)},
+        ):
             return
         band = ZERO
         for low, amount in self.params.get("bands", []):
@@ -263,16 +318,25 @@ class CriticalIllness(Rule):
         cap = self.money("yearly_cap")
         if cap is not None:
             already = granted_this_year(application, kind=self.kind)
-            verdict.check(already < cap, _("Granted this year: %(already)s of the yearly cap %(cap)s.") % {"already": show(already), "cap": show(cap)},
-                          _("The yearly cap of %(cap)s is reached.") % {"cap": show(cap)})  # fmt: skip
+            verdict.check(
+                already < cap,
+                _("Granted this year: %(already)s of the yearly cap %(cap)s.")
+                % {"already": show(already), "cap": show(cap)},
+                _("The yearly cap of %(cap)s is reached.") % {"cap": show(cap)},
+            )
             maximum = min(maximum, cap - already)
         verdict.allow(maximum)
 
     def describe(self):
-        bands = "；".join(_("from %(cost)s: %(amount)s") % {"cost": show(low), "amount": show(amount)}
-                         for low, amount in self.params.get("bands", []))  # fmt: skip
+        bands = "；".join(
+            _("from %(cost)s: %(amount)s") % {"cost": show(low), "amount": show(amount)}
+            for low, amount in self.params.get("bands", [])
+        )
         lines = [
-            _("The disease is on the list and the out-of-pocket cost after all reimbursement is at least %(threshold)s.")
+            _(
+                "The disease is on the list and the out-of-pocket cost "
+                "after all reimbursement is at least %(threshold)s."
+            )
             % {"threshold": show(self.money("threshold") or 0)},
             _("Amount by cost band: %(bands)s; never more than the out-of-pocket cost.") % {"bands": bands},
         ]
@@ -289,37 +353,61 @@ class GoldenAutumn(Rule):
     parameters = (
         Parameter("higher_filed", gettext_lazy("Higher education, filed household (yuan)"), gettext_lazy("e.g. 5000")),
         Parameter("senior_filed", gettext_lazy("Senior high, filed household (yuan)"), gettext_lazy("e.g. 3000")),
-        Parameter("higher_unfiled", gettext_lazy("Higher education, other households (yuan)"),
-                  gettext_lazy("e.g. 4000; used when the program is open to unfiled workers."), required=False),
-        Parameter("senior_unfiled", gettext_lazy("Senior high, other households (yuan)"),
-                  gettext_lazy("e.g. 2000; used when the program is open to unfiled workers."), required=False),
-    )  # fmt: skip
+        Parameter(
+            "higher_unfiled",
+            gettext_lazy("Higher education, other households (yuan)"),
+            gettext_lazy("e.g. 4000; used when the program is open to unfiled workers."),
+            required=False,
+        ),
+        Parameter(
+            "senior_unfiled",
+            gettext_lazy("Senior high, other households (yuan)"),
+            gettext_lazy("e.g. 2000; used when the program is open to unfiled workers."),
+            required=False,
+        ),
+    )
 
     def judge(self, application, verdict):
         stage = application.education_stage or application.beneficiary.education_stage
         group = "higher" if stage in HIGHER_EDUCATION else "senior" if stage in SENIOR_HIGH else None
         label = dict(application._meta.get_field("education_stage").choices).get(stage, stage or "—")
-        if not verdict.check(group is not None, _("%(name)s is a student at an eligible stage (%(stage)s).") % {"name": application.beneficiary.name, "stage": label},
-                             _("Golden Autumn grants are for students in senior high school or higher education.")):  # fmt: skip
+        if not verdict.check(
+            group is not None,
+            _("%(name)s is a student at an eligible stage (%(stage)s).")
+            % {"name": application.beneficiary.name, "stage": label},
+            _("Golden Autumn grants are for students in senior high school or higher education."),
+        ):
             return
         already = granted_this_year(application, kind=self.kind, member=application.beneficiary)
-        verdict.check(already == 0, _("No Golden Autumn grant for this student this year yet."),
-                      _("This student already has a Golden Autumn grant this year (%(amount)s).") % {"amount": show(already)})  # fmt: skip
+        verdict.check(
+            already == 0,
+            _("No Golden Autumn grant for this student this year yet."),
+            _("This student already has a Golden Autumn grant this year (%(amount)s).") % {"amount": show(already)},
+        )
         filed = is_filed(application)
         amount = self.money(f"{group}_{'filed' if filed else 'unfiled'}")
-        if not verdict.check(amount is not None and amount > 0, _("The amount for this stage is set."),
-                             _("The program sets no amount for this stage and this kind of household.")):  # fmt: skip
+        if not verdict.check(
+            amount is not None and amount > 0,
+            _("The amount for this stage is set."),
+            _("The program sets no amount for this stage and this kind of household."),
+        ):
             return
-        verdict.note(_("%(stage)s, %(household)s household: %(amount)s.") % {"stage": label, "amount": show(amount),
-                     "household": _("filed") if filed else _("unfiled")})  # fmt: skip
+        verdict.note(
+            _("%(stage)s, %(household)s household: %(amount)s.")
+            % {"stage": label, "amount": show(amount), "household": _("filed") if filed else _("unfiled")}
+        )
         verdict.allow(amount)
 
     def describe(self):
-        lines = [_("Per student per year, once. Filed households: higher education %(higher)s, senior high %(senior)s.")
-                 % {"higher": show(self.money("higher_filed") or 0), "senior": show(self.money("senior_filed") or 0)}]  # fmt: skip
+        lines = [
+            _("Per student per year, once. Filed households: higher education %(higher)s, senior high %(senior)s.")
+            % {"higher": show(self.money("higher_filed") or 0), "senior": show(self.money("senior_filed") or 0)}
+        ]
         if self.program.open_to_unfiled:
-            lines.append(_("Other households: higher education %(higher)s, senior high %(senior)s.")
-                         % {"higher": show(self.money("higher_unfiled") or 0), "senior": show(self.money("senior_unfiled") or 0)})  # fmt: skip
+            lines.append(
+                _("Other households: higher education %(higher)s, senior high %(senior)s.")
+                % {"higher": show(self.money("higher_unfiled") or 0), "senior": show(self.money("senior_unfiled") or 0)}
+            )
         return lines
 
 
@@ -330,32 +418,53 @@ class TemporaryRelief(Rule):
     figures = ("hardship_costs",)
     parameters = (
         Parameter("yearly_cap", gettext_lazy("Yearly cap per household (yuan)"), gettext_lazy("e.g. 10000")),
-        Parameter("cost_share_percent", gettext_lazy("Share of the hardship costs (%)"),
-                  gettext_lazy("Optional: at most this share of the event's hardship costs, e.g. 15."), "percent", required=False),
-    )  # fmt: skip
+        Parameter(
+            "cost_share_percent",
+            gettext_lazy("Share of the hardship costs (%)"),
+            gettext_lazy("Optional: at most this share of the event's hardship costs, e.g. 15."),
+            "percent",
+            required=False,
+        ),
+    )
 
     def judge(self, application, verdict):
         cap = self.money("yearly_cap")
         already = granted_this_year(application, kind=self.kind)
         room = cap - already
-        verdict.check(room > 0, _("Temporary relief this year: %(already)s of the yearly cap %(cap)s.") % {"already": show(already), "cap": show(cap)},
-                      _("The yearly cap of %(cap)s is reached (%(already)s granted this year).") % {"already": show(already), "cap": show(cap)})  # fmt: skip
+        verdict.check(
+            room > 0,
+            _("Temporary relief this year: %(already)s of the yearly cap %(cap)s.")
+            % {"already": show(already), "cap": show(cap)},
+            _("The yearly cap of %(cap)s is reached (%(already)s granted this year).")
+            % {"already": show(already), "cap": show(cap)},
+        )
         maximum = room
         share = self.money("cost_share_percent")
         if share is not None:
             costs = application.hardship_costs
-            if not verdict.check(bool(costs), _("Hardship costs: %(costs)s.") % {"costs": show(costs or 0)},
-                                 _("Give the hardship costs of the event.")):  # fmt: skip
+            if not verdict.check(
+                bool(costs),
+                _("Hardship costs: %(costs)s.") % {"costs": show(costs or 0)},
+                _("Give the hardship costs of the event."),
+            ):
                 return
-            verdict.note(_("%(share)s%% of the costs is %(amount)s.") % {"share": share.normalize(), "amount": show(costs * share / 100)})
+            verdict.note(
+                _("%(share)s%% of the costs is %(amount)s.")
+                % {"share": share.normalize(), "amount": show(costs * share / 100)}
+            )
             maximum = min(maximum, costs * share / 100)
         verdict.allow(maximum)
 
     def describe(self):
-        lines = [_("For sudden hardship, also for workers without a file; at most %(cap)s per household a year.")
-                 % {"cap": show(self.money("yearly_cap") or 0)}]  # fmt: skip
+        lines = [
+            _("For sudden hardship, also for workers without a file; at most %(cap)s per household a year.")
+            % {"cap": show(self.money("yearly_cap") or 0)}
+        ]
         if self.money("cost_share_percent") is not None:
-            lines.append(_("And at most %(share)s%% of the event's hardship costs.") % {"share": self.params["cost_share_percent"]})
+            lines.append(
+                _("And at most %(share)s%% of the event's hardship costs.")
+                % {"share": self.params["cost_share_percent"]}
+            )
         return lines
 
 
@@ -367,13 +476,18 @@ class HolidayVisit(Rule):
 
     def judge(self, application, verdict):
         already = granted_this_year(application, kind=self.kind)
-        verdict.check(already == 0, _("No holiday visit for this household this year yet."),
-                      _("This household already had a holiday visit this year."))  # fmt: skip
+        verdict.check(
+            already == 0,
+            _("No holiday visit for this household this year yet."),
+            _("This household already had a holiday visit this year."),
+        )
         verdict.allow(self.money("amount"))
 
     def describe(self):
-        return [_("%(amount)s for each household with an active file, once a year, approved as one batch.")
-                % {"amount": show(self.money("amount") or 0)}]  # fmt: skip
+        return [
+            _("%(amount)s for each household with an active file, once a year, approved as one batch.")
+            % {"amount": show(self.money("amount") or 0)}
+        ]
 
 
 class MedicalMutualAid(Rule):
@@ -384,33 +498,51 @@ class MedicalMutualAid(Rule):
     parameters = (
         Parameter("percent", gettext_lazy("Share of the covered cost (%)"), gettext_lazy("e.g. 50"), "percent"),
         Parameter("claim_cap", gettext_lazy("Cap per claim (yuan)"), gettext_lazy("e.g. 5000")),
-        Parameter("yearly_cap", gettext_lazy("Yearly cap per member (yuan)"),
-                  gettext_lazy("Optional: at most this much per member a year."), required=False),
-    )  # fmt: skip
+        Parameter(
+            "yearly_cap",
+            gettext_lazy("Yearly cap per member (yuan)"),
+            gettext_lazy("Optional: at most this much per member a year."),
+            required=False,
+        ),
+    )
 
     def judge(self, application, verdict):
         member = application.beneficiary
-        verdict.check(member.is_union_member, _("%(name)s is a union member in the mutual-aid plan.") % {"name": member.name},
-                      _("Mutual aid pays union members who joined the plan."))  # fmt: skip
+        verdict.check(
+            member.is_union_member,
+            _("%(name)s is a union member in the mutual-aid plan.") % {"name": member.name},
+            _("Mutual aid pays union members who joined the plan."),
+        )
         cost = application.covered_cost
-        if not verdict.check(bool(cost), _("Covered cost: %(cost)s.") % {"cost": show(cost or 0)},
-                             _("Give the medical cost the plan covers.")):  # fmt: skip
+        if not verdict.check(
+            bool(cost),
+            _("Covered cost: %(cost)s.") % {"cost": show(cost or 0)},
+            _("Give the medical cost the plan covers."),
+        ):
             return
         percent = self.money("percent")
         maximum = min(cost * percent / 100, self.money("claim_cap"))
-        verdict.note(_("%(percent)s%% of %(cost)s, at most %(cap)s a claim.")
-                     % {"percent": percent.normalize(), "cost": show(cost), "cap": show(self.money("claim_cap"))})  # fmt: skip
+        verdict.note(
+            _("%(percent)s%% of %(cost)s, at most %(cap)s a claim.")
+            % {"percent": percent.normalize(), "cost": show(cost), "cap": show(self.money("claim_cap"))}
+        )
         cap = self.money("yearly_cap")
         if cap is not None:
             already = granted_this_year(application, kind=self.kind, member=member)
-            verdict.check(already < cap, _("Paid to this member this year: %(already)s of %(cap)s.") % {"already": show(already), "cap": show(cap)},
-                          _("The member's yearly cap of %(cap)s is reached.") % {"cap": show(cap)})  # fmt: skip
+            verdict.check(
+                already < cap,
+                _("Paid to this member this year: %(already)s of %(cap)s.")
+                % {"already": show(already), "cap": show(cap)},
+                _("The member's yearly cap of %(cap)s is reached.") % {"cap": show(cap)},
+            )
             maximum = min(maximum, cap - already)
         verdict.allow(maximum)
 
     def describe(self):
-        return [_("%(percent)s%% of the cost the plan covers, at most %(cap)s a claim.")
-                % {"percent": self.params.get("percent"), "cap": show(self.money("claim_cap") or 0)}]  # fmt: skip
+        return [
+            _("%(percent)s%% of the cost the plan covers, at most %(cap)s a claim.")
+            % {"percent": self.params.get("percent"), "cap": show(self.money("claim_cap") or 0)}
+        ]
 
 
 class ServiceOnly(Rule):
@@ -436,9 +568,17 @@ class LegalAid(ServiceOnly):
 
 RULES: dict[str, type[Rule]] = {
     rule.kind: rule
-    for rule in (LivingAid, CriticalIllness, GoldenAutumn, TemporaryRelief, HolidayVisit, MedicalMutualAid,
-                 EmploymentHelp, LegalAid)
-}  # fmt: skip
+    for rule in (
+        LivingAid,
+        CriticalIllness,
+        GoldenAutumn,
+        TemporaryRelief,
+        HolidayVisit,
+        MedicalMutualAid,
+        EmploymentHelp,
+        LegalAid,
+    )
+}
 
 
 def rule_for(program) -> Rule:

@@ -72,5 +72,3 @@ def household_aid(context: dict) -> None:
                 )  # fmt: skip
         for measure in plan.measures.all():
             measure.links = by_measure.get(measure.pk, [])
-
-

@@ -21,7 +21,7 @@ def money_field(label, **options):
 class FundingSource(models.Model):
     """Where the money comes from: union funds by level, the central special fund, government, donors."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=FundingKind.choices)
+    kind = models.CharField(_("kind of funding"), max_length=20, choices=FundingKind.choices)
     union_level = models.CharField(
         _("union level"), max_length=16, choices=OrganizationKind.choices, blank=True,
         help_text=_("For union funds: which level of union the money belongs to."),
@@ -64,7 +64,7 @@ class Program(ScopedModel):
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=ProgramKind.choices)
+    kind = models.CharField(_("program kind"), max_length=20, choices=ProgramKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     is_active = models.BooleanField(_("active"), default=True)
     funding_source = models.ForeignKey(
@@ -253,7 +253,9 @@ class ApprovalTier(models.Model):
 
     def __str__(self):
         upper = self.amount_to if self.amount_to is not None else "∞"
-        return f"{self.get_program_kind_display() or '*'} ({self.amount_from}, {upper}] → {self.get_union_kind_display()}"
+        return (
+            f"{self.get_program_kind_display() or '*'} ({self.amount_from}, {upper}] → {self.get_union_kind_display()}"
+        )
 
 
 def granted_amount():

@@ -24,7 +24,15 @@ from programs.rules import Verdict, show
 
 S = ApplicationStatus
 CASEWORKER, APPROVER = Role.CASEWORKER, Role.APPROVER
-FIGURE_FIELDS = ["disease", "diagnosis", "out_of_pocket_cost", "covered_cost", "hardship_costs", "education_stage", "school"]
+FIGURE_FIELDS = [
+    "disease",
+    "diagnosis",
+    "out_of_pocket_cost",
+    "covered_cost",
+    "hardship_costs",
+    "education_stage",
+    "school",
+]
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,9 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.RETURNED, "resubmit"): _t(S.SUBMITTED, {CASEWORKER}, gettext_lazy("Resubmit")),
     (S.SUBMITTED, "return"): _t(S.RETURNED, {APPROVER}, gettext_lazy("Return for correction"), needs_comment=True),
     (S.SUBMITTED, "approve"): _t(S.APPROVED, {APPROVER}, gettext_lazy("Approve")),
-    (S.SUBMITTED, "reject"): _t(S.REJECTED, {APPROVER}, gettext_lazy("Reject"), needs_comment=True, danger=True),
+    (S.SUBMITTED, "reject"): _t(
+        S.REJECTED, {APPROVER}, gettext_lazy("Reject the application"), needs_comment=True, danger=True
+    ),
     (S.APPROVED, "cancel"): _t(
         S.CANCELLED, {APPROVER}, gettext_lazy("Cancel the approval"), needs_comment=True, danger=True
     ),
@@ -69,7 +79,9 @@ def approval_union_for(application: AidApplication, amount: Decimal) -> Organiza
             _("No approval tier covers %(amount)s; ask an administrator to set the tiers.") % {"amount": show(amount)}
         )
     needed = OrganizationKind(tier.union_kind).rank
-    branch = [union for union in application.household.organization.ancestors() if OrganizationKind(union.kind).rank <= needed]
+    branch = [
+        union for union in application.household.organization.ancestors() if OrganizationKind(union.kind).rank <= needed
+    ]
     if not branch:
         raise WrongTier(_("No union on this household's branch may approve %(amount)s.") % {"amount": show(amount)})
     return branch[-1]
@@ -171,7 +183,9 @@ def application_update(
     if not application.is_editable:
         raise TransitionNotAllowed(_("Only a draft or a returned application can be changed."))
     beneficiary = beneficiary or application.beneficiary
-    _check_fields(program=application.program, household=application.household, beneficiary=beneficiary, measure=measure)
+    _check_fields(
+        program=application.program, household=application.household, beneficiary=beneficiary, measure=measure
+    )
     application.beneficiary, application.reason, application.measure = beneficiary, reason, measure
     application.requested_amount = requested_amount
     for name in FIGURE_FIELDS:

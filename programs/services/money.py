@@ -83,8 +83,10 @@ def _check_approvable(application: AidApplication, by: User, amount: Decimal) ->
         )
     verdict = application_evaluate(application)
     if not verdict.eligible:
-        raise NotEligible(_("The rule no longer allows this application: %(reasons)s") % {"reasons": "；".join(verdict.failures)},
-                          verdict.failures)  # fmt: skip
+        reasons = "；".join(verdict.failures)
+        raise NotEligible(
+            _("The rule no longer allows this application: %(reasons)s") % {"reasons": reasons}, verdict.failures
+        )
     if amount > verdict.maximum:
         raise NotEligible(
             _("%(amount)s is more than the rule allows now (%(maximum)s).")
@@ -203,6 +205,8 @@ def holiday_batch_generate(*, program: Program, by: User) -> ApplicationBatch:
     organization = by.organization
     if not (organization.path.startswith(program.org_path) or program.org_path.startswith(organization.path)):
         raise TransitionNotAllowed(_("This program belongs to another union's area."))
+    # Two runs at once would both find the same files free: the program's row makes them take turns.
+    program = Program.objects.select_for_update().get(pk=program.pk)
     files = list(holiday_candidates(program, organization))
     if not files:
         raise DomainError(_("Every active file in your area already has a holiday visit this year."))
@@ -261,7 +265,9 @@ def holiday_batch_approve(*, batch: ApplicationBatch, by: User) -> int:
         if union.pk not in line_of_union:
             line_of_union[union.pk] = budget_lock(application)
         application.budget = line_of_union[union.pk]
-        totals[application.budget.pk] = totals.get(application.budget.pk, Decimal("0.00")) + application.requested_amount
+        totals[application.budget.pk] = (
+            totals.get(application.budget.pk, Decimal("0.00")) + application.requested_amount
+        )
     for budget in {budget.pk: budget for budget in line_of_union.values()}.values():
         _check_budget(budget, totals[budget.pk])
     for application in waiting:

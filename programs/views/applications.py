@@ -38,7 +38,9 @@ def application_create_view(request, pk):
     """Without a program: the programs this household may apply to. With one: its own form."""
     household = _household(request, pk)
     programs = programs_for_household(household)
-    program = programs.filter(pk=request.GET.get("program")).first() if request.GET.get("program", "").isdigit() else None
+    program = (
+        programs.filter(pk=request.GET.get("program")).first() if request.GET.get("program", "").isdigit() else None
+    )
     if program is None:
         return render(request, "programs/choose_program.html", {"household": household, "programs": programs})
     form = ApplicationForm(request.POST or None, request.FILES or None, program=program, household=household)
@@ -65,10 +67,9 @@ def application_check(request, pk):
     data = form.cleaned_data
     if "beneficiary" not in data:
         return render(request, "programs/_verdict.html", {"verdict": None})
-    application = AidApplication(program=program, household=household, year=program.year, **form.figures(),
-                                 beneficiary=data["beneficiary"], requested_amount=data.get("requested_amount"))  # fmt: skip
-    current = household.current_file
-    application.file = current
+    application = AidApplication(program=program, household=household, year=program.year, **form.figures())
+    application.beneficiary, application.requested_amount = data["beneficiary"], data.get("requested_amount")
+    application.file = household.current_file
     return render(request, "programs/_verdict.html", {"verdict": application_evaluate(application), "program": program})
 
 
@@ -182,4 +183,3 @@ def attachment_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-

@@ -135,7 +135,9 @@ def test_the_approver_approves_from_the_page_and_a_double_click_approves_once(cl
 
 
 def _waiting(program, household, caseworker, cost="52000"):
-    application = apply(program, household, caseworker, disease=program.diseases.first(), out_of_pocket_cost=Decimal(cost))
+    application = apply(
+        program, household, caseworker, disease=program.diseases.first(), out_of_pocket_cost=Decimal(cost)
+    )
     return application_submit(application=application, by=caseworker)
 
 
@@ -152,8 +154,11 @@ def test_the_inbox_lists_what_my_union_approves_oldest_first(client, tree, illne
 def _many_households(tree, caseworker, approver, count):
     households = []
     for index in range(count):
-        members = [member_values(name=f"户主{index}"), member_values("spouse", f"配偶{index}", date(1983, 1, 9)),
-                   member_values("child", f"子女{index}", date(2010, 2, 3), work_status="not_working_age")]
+        members = [
+            member_values(name=f"户主{index}"),
+            member_values("spouse", f"配偶{index}", date(1983, 1, 9)),
+            member_values("child", f"子女{index}", date(2010, 2, 3), work_status="not_working_age"),
+        ]
         household = make_household(tree["street_b"], caseworker, members=members, address=f"梨洲街道{index}号")
         make_active_file(household, caseworker, approver)
         households.append(household)

@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.errors import DomainError
-
 from cases.models import Member
 from programs.choices import ProgramKind
 from programs.rules import RULES, CriticalIllness, LivingAid, TemporaryRelief
@@ -68,7 +67,9 @@ class TestCriticalIllness:
         assert not verdict.eligible
         assert verdict.maximum == 0
 
-    @pytest.mark.parametrize("cost, amount", [("49999.99", "4000"), ("50000", "6000"), ("85000", "8000"), ("250000", "10000")])
+    @pytest.mark.parametrize(
+        "cost, amount", [("49999.99", "4000"), ("50000", "6000"), ("85000", "8000"), ("250000", "10000")]
+    )
     def test_the_amount_follows_the_cost_band(self, illness_program, active_file, caseworker, cost, amount):
         verdict = verdict_of(illness_program, active_file.household, caseworker,
                              disease=illness_program.diseases.first(), out_of_pocket_cost=Decimal(cost))  # fmt: skip
@@ -105,7 +106,9 @@ class TestGoldenAutumn:
                              education_stage="primary")  # fmt: skip
         assert not verdict.eligible
 
-    def test_a_second_grant_for_the_same_student_is_refused(self, tree, tiers, active_file, caseworker, approver, child):
+    def test_a_second_grant_for_the_same_student_is_refused(
+        self, tree, tiers, active_file, caseworker, approver, child
+    ):
         golden = program(tree, K.GOLDEN_AUTUMN)
         grant(golden, active_file.household, caseworker, approver, beneficiary=child, education_stage="senior")
         again = verdict_of(golden, active_file.household, caseworker, beneficiary=child, education_stage="senior")
@@ -118,9 +121,13 @@ class TestGoldenAutumn:
         senior = verdict_of(golden, household, caseworker, beneficiary=child, education_stage="vocational")
         assert (higher.suggested, senior.suggested) == (Decimal("4000.00"), Decimal("2000.00"))
 
-    def test_an_unfiled_household_is_refused_when_the_program_needs_a_file(self, tree, tiers, household, caseworker, child):
+    def test_an_unfiled_household_is_refused_when_the_program_needs_a_file(
+        self, tree, tiers, household, caseworker, child
+    ):
         with pytest.raises(DomainError, match="先建档"):
-            verdict_of(program(tree, K.GOLDEN_AUTUMN), household, caseworker, beneficiary=child, education_stage="college")
+            verdict_of(
+                program(tree, K.GOLDEN_AUTUMN), household, caseworker, beneficiary=child, education_stage="college"
+            )
 
 
 class TestTemporaryRelief:
@@ -148,11 +155,17 @@ class TestMedicalMutualAid:
     def test_a_share_of_the_covered_cost_capped_per_claim(self, tree, tiers, active_file, caseworker):
         Member.objects.filter(household=active_file.household).update(is_union_member=True)
         mutual = program(tree, K.MEDICAL_MUTUAL)
-        assert verdict_of(mutual, active_file.household, caseworker, covered_cost=Decimal("6000")).maximum == Decimal("3000.00")
-        assert verdict_of(mutual, active_file.household, caseworker, covered_cost=Decimal("20000")).maximum == Decimal("5000.00")
+        assert verdict_of(mutual, active_file.household, caseworker, covered_cost=Decimal("6000")).maximum == Decimal(
+            "3000.00"
+        )
+        assert verdict_of(mutual, active_file.household, caseworker, covered_cost=Decimal("20000")).maximum == Decimal(
+            "5000.00"
+        )
 
     def test_it_pays_only_members_of_the_plan(self, tree, tiers, active_file, caseworker):
-        verdict = verdict_of(program(tree, K.MEDICAL_MUTUAL), active_file.household, caseworker, covered_cost=Decimal("6000"))
+        verdict = verdict_of(
+            program(tree, K.MEDICAL_MUTUAL), active_file.household, caseworker, covered_cost=Decimal("6000")
+        )
         assert not verdict.eligible
 
 
@@ -179,7 +192,9 @@ class TestParameters:
         assert "cost_share_percent" in error.value.message_dict
 
     def test_bands_are_sorted_and_must_start_at_different_costs(self):
-        cleaned = CriticalIllness.clean_parameters({"threshold": "30000", "bands": [["50000", "6000"], ["30000", "4000"]]})
+        cleaned = CriticalIllness.clean_parameters(
+            {"threshold": "30000", "bands": [["50000", "6000"], ["30000", "4000"]]}
+        )
         assert cleaned["bands"] == [["30000.00", "4000.00"], ["50000.00", "6000.00"]]
         with pytest.raises(ValidationError):
             CriticalIllness.clean_parameters({"threshold": "1", "bands": [["1", "2"], ["1", "3"]]})
