@@ -29,6 +29,11 @@ def show(amount) -> str:
     return f"{yuan(amount):,.2f}"
 
 
+def plain(number: Decimal) -> str:
+    """10 rather than 1E+1 or 10.00: months and percentages as people write them."""
+    return format(number.normalize(), "f")
+
+
 @dataclass(frozen=True)
 class Parameter:
     name: str
@@ -234,7 +239,7 @@ class LivingAid(Rule):
             _("%(category)s: %(months)s months × %(line)s = %(amount)s.")
             % {
                 "category": file.get_category_display(),
-                "months": months.normalize(),
+                "months": plain(months),
                 "line": show(line),
                 "amount": show(months * line),
             }
@@ -450,7 +455,7 @@ class TemporaryRelief(Rule):
                 return
             verdict.note(
                 _("%(share)s%% of the costs is %(amount)s.")
-                % {"share": share.normalize(), "amount": show(costs * share / 100)}
+                % {"share": plain(share), "amount": show(costs * share / 100)}
             )
             maximum = min(maximum, costs * share / 100)
         verdict.allow(maximum)
@@ -524,7 +529,7 @@ class MedicalMutualAid(Rule):
         maximum = min(cost * percent / 100, self.money("claim_cap"))
         verdict.note(
             _("%(percent)s%% of %(cost)s, at most %(cap)s a claim.")
-            % {"percent": percent.normalize(), "cost": show(cost), "cap": show(self.money("claim_cap"))}
+            % {"percent": plain(percent), "cost": show(cost), "cap": show(self.money("claim_cap"))}
         )
         cap = self.money("yearly_cap")
         if cap is not None:

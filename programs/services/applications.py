@@ -93,12 +93,21 @@ def may_approve_amount(user: User, application: AidApplication, amount: Decimal)
     return user.has_role(APPROVER) and union.path.startswith(user.organization.path)
 
 
+def _tier_allows(user: User, application: AidApplication, amount: Decimal) -> bool:
+    try:
+        return may_approve_amount(user, application, amount)
+    except WrongTier:
+        return False
+
+
 def available_actions(application: AidApplication, user: User) -> list[tuple[str, Transition]]:
     actions = []
     for (status, action), transition in TRANSITIONS.items():
         if status != application.status or not role_allows(user, application, transition.roles):
             continue
-        if action == "approve" and user.pk in _submitters(application):
+        if action == "approve" and (
+            user.pk in _submitters(application) or not _tier_allows(user, application, application.amount_for_tier)
+        ):
             continue
         actions.append((action, transition))
     return actions

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -17,6 +18,7 @@ from accounts.errors import DomainError
 from accounts.models import Organization, User
 from accounts.roles import Role
 from accounts.scoping import path_in_scope
+from cases.choices import FILED_STATUSES
 from cases.identity import mask_id_number
 from cases.models import HardshipFile
 from programs.choices import ApplicationStatus, DisbursementMethod, ProgramKind
@@ -187,7 +189,7 @@ def holiday_candidates(program: Program, organization: Organization):
         status__in=[S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.DISBURSED],
     ).values("household_id")  # fmt: skip
     return (
-        HardshipFile.objects.filter(org_path__startswith=organization.path, status__in=["active"])
+        HardshipFile.objects.filter(org_path__startswith=organization.path, status__in=FILED_STATUSES)
         .filter(org_path__startswith=program.org_path)
         .exclude(household_id__in=taken)
         .select_related("household__organization")
@@ -211,6 +213,8 @@ def holiday_batch_generate(*, program: Program, by: User) -> ApplicationBatch:
     if not files:
         raise DomainError(_("Every active file in your area already has a holiday visit this year."))
     amount = yuan(program.parameters.get("amount", 0))
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("Holiday visit (送温暖) %(year)d") % {"year": program.year}
     batch = ApplicationBatch(program=program, created_by=by)
     batch.set_organization(organization)
     batch.save()
@@ -220,7 +224,7 @@ def holiday_batch_generate(*, program: Program, by: User) -> ApplicationBatch:
     for file in (file for file in files if file.household_id in heads):
         application = AidApplication(
             program=program, household=file.household, beneficiary=heads[file.household_id], file=file,
-            batch=batch, year=program.year, reason=_("Holiday visit (送温暖) %(year)d") % {"year": program.year},
+            batch=batch, year=program.year, reason=reason,
             requested_amount=amount, suggested_amount=amount, maximum_amount=amount, eligible=True,
             status=S.SUBMITTED, created_by=by, submitted_by=by, submitted_at=now,
         )  # fmt: skip

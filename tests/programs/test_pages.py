@@ -192,3 +192,16 @@ def test_the_program_page_explains_the_rule_and_shows_the_budget(client, paid_ap
     html = client.get(f"/programs/{paid_application.program_id}/").content.decode()
     assert "30,000.00" in html  # the threshold, in words
     assert "¥994,000.00" in html  # 1,000,000 − 6,000 paid
+
+
+def test_the_approve_button_shows_only_to_the_tier_that_may_approve(client, tree, tiers, active_file, caseworker,
+                                                                    approver, city_approver):  # fmt: skip
+    big = make_program(tree["city"], ProgramKind.CRITICAL_ILLNESS, parameters={"threshold": "30000", "bands": [["30000", "30000"]]})
+    application = _waiting(big, active_file.household, caseworker, cost="60000")
+    assert application.approval_organization == tree["city"]
+    client.force_login(approver)
+    assert f"/aid/{application.pk}/do/approve/" not in client.get(f"/aid/{application.pk}/").content.decode()
+    assert f"/aid/{application.pk}/" not in client.get("/aid/inbox/").content.decode()
+    client.force_login(city_approver)
+    assert f"/aid/{application.pk}/do/approve/" in client.get(f"/aid/{application.pk}/").content.decode()
+    assert f"/aid/{application.pk}/" in client.get("/aid/inbox/").content.decode()

@@ -31,6 +31,7 @@ class TestLivingAid:
         assert active_file.category == "deep"
         assert verdict.eligible
         assert verdict.suggested == verdict.maximum == Decimal("10000.00")  # 10 × 1000
+        assert any("10个月" in text for _passed, text in verdict.reasons), verdict.reasons  # not "1E+1"
 
     def test_a_relative_household_gets_eight(self, tree, tiers, active_file, caseworker):
         type(active_file).objects.filter(pk=active_file.pk).update(category="relative")
