@@ -34,6 +34,7 @@ from programs.services.applications import (
     approval_union_for,
     check_separation,
     may_approve_amount,
+    role_allows,
 )
 
 S = ApplicationStatus
@@ -47,8 +48,7 @@ class Outcome:
     done: bool
 
 
-def budget_lock(application: AidApplication) -> Budget:
-    """The budget line the application draws on, locked until the transaction ends."""
+def _line_or_refuse(application: AidApplication) -> Budget:
     household_union = application.household.organization
     line = Budget.objects.line_for(application.program, household_union)
     if line is None:
@@ -56,7 +56,12 @@ def budget_lock(application: AidApplication) -> Budget:
             _("No budget for %(program)s covers %(union)s; ask an administrator.")
             % {"program": application.program.name, "union": household_union.name}
         )
-    return Budget.objects.select_for_update().get(pk=line.pk)
+    return line
+
+
+def budget_lock(application: AidApplication) -> Budget:
+    """The budget line the application draws on, locked until the transaction ends."""
+    return Budget.objects.select_for_update().get(pk=_line_or_refuse(application).pk)
 
 
 def budget_used(budget: Budget) -> Decimal:
@@ -103,12 +108,18 @@ def application_approve(
 ) -> Outcome:
     application = _locked(application)
     if application.status in (S.APPROVED, S.DISBURSED):
+        if not role_allows(by, application, {Role.APPROVER}):
+            raise TransitionNotAllowed(_("Your role may not take this step on this application."))
         return Outcome(application, done=False)
     transition = _transition(application, "approve", by, comment)
     check_separation(application, by)
     amount = yuan(amount if amount is not None else application.requested_amount)
     if not application.program.pays_money:
         amount = yuan(0)
+    elif amount <= 0:
+        raise DomainError(
+            _("A program that pays money is approved for more than zero; reject the application instead.")
+        )
     _check_approvable(application, by, amount)
     if application.program.pays_money:
         budget = budget_lock(application)
@@ -153,13 +164,13 @@ def disbursement_record(
 ) -> Outcome:  # fmt: skip
     """Record the payment of an approved application; a second request finds it paid and changes nothing."""
     application = _locked(application)
+    allowed = by.has_role(Role.CASEWORKER) or by.has_role(Role.APPROVER)
+    if not allowed or not path_in_scope(by, application.org_path):
+        raise TransitionNotAllowed(_("Your role may not record payments for this union."))
     if application.status == S.DISBURSED:
         return Outcome(application, done=False)
     if application.status != S.APPROVED or not application.program.pays_money:
         raise TransitionNotAllowed(_("Only an approved application of a program that pays money can be paid."))
-    allowed = by.has_role(Role.CASEWORKER) or by.has_role(Role.APPROVER)
-    if not allowed or not path_in_scope(by, application.org_path):
-        raise TransitionNotAllowed(_("Your role may not record payments for this union."))
     amount = yuan(amount if amount is not None else application.approved_amount)
     if not 0 < amount <= application.approved_amount:
         raise DomainError(
@@ -267,12 +278,15 @@ def holiday_batch_approve(*, batch: ApplicationBatch, by: User) -> int:
         _check_approvable(application, by, application.requested_amount)
         union = application.household.organization
         if union.pk not in line_of_union:
-            line_of_union[union.pk] = budget_lock(application)
+            line_of_union[union.pk] = _line_or_refuse(application)
         application.budget = line_of_union[union.pk]
-        totals[application.budget.pk] = (
-            totals.get(application.budget.pk, Decimal("0.00")) + application.requested_amount
+        totals[application.budget_id] = (
+            totals.get(application.budget_id, Decimal("0.00")) + application.requested_amount
         )
-    for budget in {budget.pk: budget for budget in line_of_union.values()}.values():
+    # Lines are locked in one order (by key) so that two batches sharing lines cannot deadlock.
+    for budget in (
+        Budget.objects.select_for_update().filter(pk__in=totals).order_by("pk").select_related("organization")
+    ):
         _check_budget(budget, totals[budget.pk])
     for application in waiting:
         _grant(application, by, application.requested_amount, S.APPROVED, action="approve_batch")

@@ -196,7 +196,9 @@ def test_the_program_page_explains_the_rule_and_shows_the_budget(client, paid_ap
 
 def test_the_approve_button_shows_only_to_the_tier_that_may_approve(client, tree, tiers, active_file, caseworker,
                                                                     approver, city_approver):  # fmt: skip
-    big = make_program(tree["city"], ProgramKind.CRITICAL_ILLNESS, parameters={"threshold": "30000", "bands": [["30000", "30000"]]})
+    big = make_program(
+        tree["city"], ProgramKind.CRITICAL_ILLNESS, parameters={"threshold": "30000", "bands": [["30000", "30000"]]}
+    )
     application = _waiting(big, active_file.household, caseworker, cost="60000")
     assert application.approval_organization == tree["city"]
     client.force_login(approver)
