@@ -153,7 +153,7 @@ def test_anonymous_pages_have_no_english_left(client, db, path):
 
 @pytest.mark.parametrize("fixture", ["caseworker", "approver", "leader", "union_admin"])
 @pytest.mark.parametrize("path", ["/", "/accounts/password/"])
-def test_signed_in_pages_have_no_english_left(client, request, fixture, path):
+def test_signed_in_pages_have_no_english_left(db, client, request, fixture, path):
     client.force_login(request.getfixturevalue(fixture))
     assert english_phrases(client.get(path).content.decode()) == []
 

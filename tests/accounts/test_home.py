@@ -29,7 +29,7 @@ def labels_for(role):
         ("union_admin", Role.ADMIN, "系统管理员"),
     ],
 )
-def test_home_shows_the_union_the_role_and_the_role_menu(client, request, fixture, role, role_label):
+def test_home_shows_the_union_the_role_and_the_role_menu(db, client, request, fixture, role, role_label):
     html = home_html(client, request.getfixturevalue(fixture))
     assert "余姚市总工会" in html
     assert "宁波市总工会" in html  # the chain above the union
