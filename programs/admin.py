@@ -193,7 +193,22 @@ class BudgetForm(forms.ModelForm):
             )
         if year is not None and year != program.year:
             self.add_error("year", _("The program is for %(year)s; its budget lines are too.") % {"year": program.year})
+        if self.instance.pk:
+            self._check_in_use(cleaned_data)
         return cleaned_data
+
+    def _check_in_use(self, cleaned_data):
+        """A line that money was drawn on keeps its program, union and year, and never drops below what is used."""
+        from programs.services.money import budget_used
+
+        used = budget_used(self.instance)
+        amount = cleaned_data.get("amount")
+        if amount is not None and amount < used:
+            self.add_error("amount", _("%(used)s is already approved or paid from this line.") % {"used": used})
+        if self.instance.applications.exists():
+            for name in ("program", "organization", "year"):
+                if name in self.changed_data:
+                    self.add_error(name, _("Applications draw on this line; it cannot move."))
 
 
 @admin.register(Budget)
@@ -217,7 +232,11 @@ class BudgetAdmin(OwnSubtreeAdminMixin, SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "program":
-            kwargs["queryset"] = Program.objects.visible_to(request.user)
+            # Only the program's own branch hands out its money: a union cannot open a line on a program above it.
+            programs = Program.objects.all()
+            if not request.user.is_superuser:
+                programs = programs.filter(org_path__startswith=request.user.organization.path)
+            kwargs["queryset"] = programs
         if db_field.name == "organization":
             kwargs["label"] = _("union")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

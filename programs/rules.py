@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.choices import FILED_STATUSES
+from cases.choices import FILED_STATUSES, Relation
 from cases.models import LocalStandard
 from programs.choices import HIGHER_EDUCATION, SENIOR_HIGH, ProgramKind
 
@@ -259,12 +259,12 @@ class LivingAid(Rule):
                 "relative: %(relative)s; accident: %(accident)s."
             )
             % {
-                "deep": self.params.get("months_deep"),
-                "relative": self.params.get("months_relative"),
-                "accident": self.params.get("months_accident"),
+                "deep": plain(self.money("months_deep") or ZERO),
+                "relative": plain(self.money("months_relative") or ZERO),
+                "accident": plain(self.money("months_accident") or ZERO),
             },
             _("A household gets at most %(cap)s months of the line a year from all living aid.")
-            % {"cap": self.params.get("cap_months")},
+            % {"cap": plain(self.money("cap_months") or ZERO)},
         ]
 
 
@@ -374,6 +374,13 @@ class GoldenAutumn(Rule):
 
     def judge(self, application, verdict):
         stage = application.education_stage or application.beneficiary.education_stage
+        member = application.beneficiary
+        if not verdict.check(
+            member.relation == Relation.CHILD,
+            _("%(name)s is a child of the worker (filed under the parent).") % {"name": member.name},
+            _("Golden Autumn grants are for the workers' children, filed under the parent."),
+        ):
+            return
         group = "higher" if stage in HIGHER_EDUCATION else "senior" if stage in SENIOR_HIGH else None
         label = dict(application._meta.get_field("education_stage").choices).get(stage, stage or "—")
         if not verdict.check(
@@ -468,7 +475,7 @@ class TemporaryRelief(Rule):
         if self.money("cost_share_percent") is not None:
             lines.append(
                 _("And at most %(share)s%% of the event's hardship costs.")
-                % {"share": self.params["cost_share_percent"]}
+                % {"share": plain(self.money("cost_share_percent"))}
             )
         return lines
 
@@ -546,7 +553,7 @@ class MedicalMutualAid(Rule):
     def describe(self):
         return [
             _("%(percent)s%% of the cost the plan covers, at most %(cap)s a claim.")
-            % {"percent": self.params.get("percent"), "cap": show(self.money("claim_cap") or 0)}
+            % {"percent": plain(self.money("percent") or ZERO), "cap": show(self.money("claim_cap") or 0)}
         ]
 
 

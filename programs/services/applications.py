@@ -93,6 +93,10 @@ def may_approve_amount(user: User, application: AidApplication, amount: Decimal)
     return user.has_role(APPROVER) and union.path.startswith(user.organization.path)
 
 
+def _deciding_amount(application: AidApplication) -> Decimal:
+    return application.approved_amount if application.approved_amount is not None else application.amount_for_tier
+
+
 def _tier_allows(user: User, application: AidApplication, amount: Decimal) -> bool:
     try:
         return may_approve_amount(user, application, amount)
@@ -105,17 +109,19 @@ def available_actions(application: AidApplication, user: User) -> list[tuple[str
     for (status, action), transition in TRANSITIONS.items():
         if status != application.status or not role_allows(user, application, transition.roles):
             continue
-        if action == "approve" and (
-            user.pk in _submitters(application) or not _tier_allows(user, application, application.amount_for_tier)
-        ):
+        if action == "approve" and user.pk in _submitters(application):
+            continue
+        if APPROVER in transition.roles and not _tier_allows(user, application, _deciding_amount(application)):
             continue
         actions.append((action, transition))
     return actions
 
 
 def _submitters(application: AidApplication) -> set[int]:
-    # A holiday batch (fixed amounts) is approved as a whole by holiday_batch_approve, which may be its generator.
-    return {application.submitted_by_id}
+    """Whoever made or ever sent the application. A holiday batch (fixed amounts) is approved as a whole by
+    holiday_batch_approve, whose approver may be the one who generated it."""
+    earlier = application.events.filter(action__in=["submit", "resubmit"]).values_list("by_id", flat=True)
+    return {application.created_by_id, application.submitted_by_id, *earlier} - {None}
 
 
 def application_evaluate(application: AidApplication) -> Verdict:
@@ -280,6 +286,8 @@ def application_decide(*, application: AidApplication, action: str, by: User, co
         raise TransitionNotAllowed(_("Unknown step."))
     application = _locked(application)
     transition = _transition(application, action, by, comment)
+    if APPROVER in transition.roles and not may_approve_amount(by, application, _deciding_amount(application)):
+        raise WrongTier(_("Only a union of the tier this amount needs, or one above it, may decide on it."))
     from_status = application.status
     application.status = transition.to
     if action != "cancel":

@@ -20,7 +20,7 @@ from accounts.roles import Role
 from accounts.scoping import path_in_scope
 from cases.choices import FILED_STATUSES
 from cases.identity import mask_id_number
-from cases.models import HardshipFile
+from cases.models import HardshipFile, Household
 from programs.choices import ApplicationStatus, DisbursementMethod, ProgramKind
 from programs.errors import BudgetExceeded, NotEligible, TransitionNotAllowed, WrongTier
 from programs.models import AidApplication, ApplicationBatch, ApplicationEvent, Budget, Disbursement, Program
@@ -46,6 +46,12 @@ class Outcome:
 
     application: AidApplication
     done: bool
+
+
+def household_lock(household_ids) -> None:
+    """Yearly caps and once-a-year grants are read from the household's other applications: while one approval reads
+    and writes them, another approval for the same household waits. Taken after the application, before the budget."""
+    list(Household.objects.select_for_update().filter(pk__in=household_ids).order_by("pk").values_list("pk"))
 
 
 def _line_or_refuse(application: AidApplication) -> Budget:
@@ -113,6 +119,7 @@ def application_approve(
         return Outcome(application, done=False)
     transition = _transition(application, "approve", by, comment)
     check_separation(application, by)
+    household_lock([application.household_id])
     amount = yuan(amount if amount is not None else application.requested_amount)
     if not application.program.pays_money:
         amount = yuan(0)
@@ -142,6 +149,8 @@ def household_snapshot(application: AidApplication) -> dict:
     household, member = application.household, application.beneficiary
     file = application.file or household.current_file
     head = household.members.filter(relation="head", is_active=True).first()
+    with translation.override(settings.LANGUAGE_CODE):
+        category = str(file.get_category_display()) if file else ""
     return {
         "household_code": household.code,
         "address": household.address,
@@ -151,7 +160,7 @@ def household_snapshot(application: AidApplication) -> dict:
         "bank_name": household.bank_name,
         "bank_account": household.bank_account,
         "file_number": file.number if file else "",
-        "category": file.get_category_display() if file else "",
+        "category": category,
         "category_code": file.category if file else "",
         "union": household.organization.name,
     }
@@ -271,6 +280,7 @@ def holiday_batch_approve(*, batch: ApplicationBatch, by: User) -> int:
     )
     if not waiting:
         raise DomainError(_("Nothing in this batch is waiting for approval."))
+    household_lock({application.household_id for application in waiting})
     line_of_union: dict[int, Budget] = {}
     totals: dict[int, Decimal] = {}
     for application in waiting:
@@ -284,9 +294,8 @@ def holiday_batch_approve(*, batch: ApplicationBatch, by: User) -> int:
             totals.get(application.budget_id, Decimal("0.00")) + application.requested_amount
         )
     # Lines are locked in one order (by key) so that two batches sharing lines cannot deadlock.
-    for budget in (
-        Budget.objects.select_for_update().filter(pk__in=totals).order_by("pk").select_related("organization")
-    ):
+    lines = Budget.objects.select_for_update(of=("self",)).filter(pk__in=totals).order_by("pk")
+    for budget in lines.select_related("organization"):
         _check_budget(budget, totals[budget.pk])
     for application in waiting:
         _grant(application, by, application.requested_amount, S.APPROVED, action="approve_batch")

@@ -61,7 +61,8 @@ def application_create_view(request, pk):
 def application_check(request, pk):
     """The live eligibility check (htmx): the rule's answer for what the form holds now. Nothing is saved."""
     household = _household(request, pk)
-    program = get_object_or_404(programs_for_household(household), pk=request.GET.get("program"))
+    chosen = request.GET.get("program", "")
+    program = get_object_or_404(programs_for_household(household), pk=int(chosen) if chosen.isdigit() else 0)
     form = ApplicationForm(request.POST, program=program, household=household)
     form.is_valid()
     data = form.cleaned_data
@@ -121,7 +122,7 @@ def application_action(request, pk, action):
     """GET shows what the step means and asks for confirmation; POST takes the step."""
     application = _application(request, pk)
     transition = TRANSITIONS.get((application.status, action))
-    if transition is None and action == "approve" and application.approved_amount is not None:
+    if transition is None and action == "approve" and application.status in ("approved", "disbursed"):
         messages.info(request, _("This application is already approved; nothing changed."))
         return redirect(application)
     if transition is None:

@@ -205,10 +205,11 @@ class TestBudgetAdmin:
         assert not {"committed", "paid", "remaining"} & set(form.fields)
         assert "990000.00" in response.content.decode()
 
-    def test_it_saves_a_line_of_a_union_above_for_a_union_below(self, admin_client, tree):
+    def test_the_owners_admin_gives_a_union_below_a_line_of_its_own(self, client, tree):
+        client.force_login(UserFactory(organization=tree["city"], role=Role.ADMIN, is_staff=True))
         city_program = make_program(tree["city"], ProgramKind.HOLIDAY, budget=None)
         data = {"program": city_program.pk, "organization": tree["street_b"].pk, "year": "2026", "amount": "30000"}
-        assert admin_client.post(f"{BUDGETS}add/", data).status_code == 302
+        assert client.post(f"{BUDGETS}add/", data).status_code == 302
         budget = Budget.objects.get(program=city_program)
         assert budget.org_path == tree["street_b"].path
 
@@ -226,14 +227,30 @@ class TestBudgetAdmin:
         assert form_errors(response)["year"] == ["The program is for 2026; its budget lines are too."]
         assert not Budget.objects.exists()
 
-    def test_the_program_choices_are_the_programs_visible_to_the_admin(self, admin_client, tree):
+    def test_the_program_choices_are_the_programs_of_the_admins_own_branch(self, admin_client, tree):
         own = make_program(tree["county"], ProgramKind.HOLIDAY, budget=None)
         above = make_program(tree["city"], ProgramKind.HOLIDAY, budget=None)
         sibling = make_program(tree["sibling_county"], ProgramKind.HOLIDAY, budget=None)
         form = admin_client.get(f"{BUDGETS}add/").context["adminform"].form
         choices = set(form.fields["program"].queryset)
-        assert {own, above} <= choices
-        assert sibling not in choices
+        assert own in choices
+        # A county cannot open a line of its own on the city's program and so stop drawing on the city's line.
+        assert above not in choices and sibling not in choices
+
+    def test_a_line_never_drops_below_what_is_used_nor_moves_once_drawn_on(self, admin_client, tree, tiers,
+                                                                           active_file, caseworker, approver):  # fmt: skip
+        from tests.programs.helpers import grant
+
+        program = make_program(tree["county"], ProgramKind.HOLIDAY, budget="10000")
+        grant(program, active_file.household, caseworker, approver)
+        budget = program.budgets.get()
+        data = {"program": program.pk, "organization": tree["county"].pk, "year": "2026", "amount": "1000"}
+        errors = form_errors(admin_client.post(f"{BUDGETS}{budget.pk}/change/", data))
+        assert list(errors) == ["amount"]
+        data.update(amount="10000", organization=tree["street_a"].pk)
+        assert list(form_errors(admin_client.post(f"{BUDGETS}{budget.pk}/change/", data))) == ["organization"]
+        budget.refresh_from_db()
+        assert (budget.amount, budget.organization) == (10000, tree["county"])
 
     def test_an_admin_of_the_sibling_county_cannot_open_the_countys_line(self, client, sibling_admin, tree):
         budget = make_program(tree["county"], ProgramKind.HOLIDAY).budgets.get()

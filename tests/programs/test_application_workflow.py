@@ -349,6 +349,29 @@ class TestSeparationOfDuties:
     def test_an_approver_who_did_not_submit_may_approve_even_with_both_roles(self, submitted, approver_who_submits):
         assert application_approve(application=submitted, by=approver_who_submits).done
 
+    def test_the_first_submitter_cannot_approve_after_someone_else_resubmits(self, draft, approver, caseworker,
+                                                                             approver_who_submits):  # fmt: skip
+        application_submit(application=draft, by=approver_who_submits)
+        application_decide(application=draft, action="return", by=approver, comment="补材料")
+        application_submit(application=draft, by=caseworker)
+        with pytest.raises(SeparationOfDuties):
+            application_approve(application=draft, by=approver_who_submits)
+
+
+class TestTierOnTheOtherDecisions:
+    def test_a_county_approver_cannot_reject_what_waits_for_the_city(self, big_submitted, approver, city_approver):
+        with pytest.raises(WrongTier):
+            application_decide(application=big_submitted, action="reject", by=approver, comment="不符合")
+        assert {action for action, _t in available_actions(reload(big_submitted), approver)} == set()
+        application_decide(application=big_submitted, action="return", by=city_approver, comment="补发票")
+        assert reload(big_submitted).status == S.RETURNED
+
+    def test_a_county_approver_cannot_cancel_the_citys_approval(self, big_submitted, approver, city_approver):
+        application_approve(application=big_submitted, by=city_approver)
+        with pytest.raises(WrongTier):
+            application_decide(application=big_submitted, action="cancel", by=approver, comment="撤销")
+        assert reload(big_submitted).status == S.APPROVED
+
 
 class TestTheRuleAtSubmission:
     def test_an_ineligible_application_stays_a_draft_with_nothing_written(

@@ -148,3 +148,20 @@ def test_two_approvers_generating_the_holiday_batch_at_once_make_one_application
     assert sum(1 for result in results if type(result) is DomainError) == 1  # "already has a holiday visit"
     assert AidApplication.objects.count() == 2
     assert AidApplication.objects.values("household").distinct().count() == 2
+
+
+def test_two_approvals_for_one_household_at_once_keep_its_yearly_cap(tree, tiers, household, caseworker, approver):
+    """Temporary relief caps a household at 10,000 a year: of two 8,000 grants approved at once, one must wait, then
+    find the cap reached. The budget (plenty) would not stop the second; the household's row lock does."""
+    relief = make_program(tree["county"], ProgramKind.TEMPORARY, parameters={"yearly_cap": "10000"})
+    pks = []
+    for _ in range(2):
+        application = apply(relief, household, caseworker, requested_amount=Decimal("8000"))
+        pks.append(application_submit(application=application, by=caseworker).pk)
+
+    def approve(i):
+        return application_approve(application=AidApplication.objects.get(pk=pks[i]), by=approver)
+
+    results = race(approve, 2)
+    assert sum(1 for result in results if isinstance(result, DomainError)) == 1, results
+    assert AidApplication.objects.filter(pk__in=pks, status=S.APPROVED).count() == 1

@@ -207,3 +207,15 @@ def test_the_approve_button_shows_only_to_the_tier_that_may_approve(client, tree
     client.force_login(city_approver)
     assert f"/aid/{application.pk}/do/approve/" in client.get(f"/aid/{application.pk}/").content.decode()
     assert f"/aid/{application.pk}/" in client.get("/aid/inbox/").content.decode()
+
+
+def test_a_leader_reads_the_decision_but_not_the_disease(client, paid_application, leader):
+    client.force_login(leader)
+    html = client.get(f"/aid/{paid_application.pk}/").content.decode()
+    assert paid_application.disease.name not in html
+    assert "符合条件" in html
+
+
+def test_a_program_that_is_not_a_number_is_a_404_not_an_error(client, active_file, caseworker):
+    client.force_login(caseworker)
+    assert client.post(f"/households/{active_file.household_id}/aid/check/?program=abc").status_code == 404

@@ -10,7 +10,7 @@ from accounts.errors import DomainError
 from cases.models import Member
 from programs.choices import ProgramKind
 from programs.rules import RULES, CriticalIllness, LivingAid, TemporaryRelief
-from tests.programs.factories import make_program
+from tests.programs.factories import PARAMETERS, make_program
 from tests.programs.helpers import apply, grant, verdict_of
 
 K = ProgramKind
@@ -102,6 +102,11 @@ class TestGoldenAutumn:
         verdict = verdict_of(program(tree, K.GOLDEN_AUTUMN), active_file.household, caseworker, beneficiary=child)
         assert verdict.suggested == Decimal("3000.00")
 
+    def test_the_worker_himself_is_not_a_golden_autumn_student(self, tree, tiers, active_file, caseworker):
+        verdict = verdict_of(program(tree, K.GOLDEN_AUTUMN), active_file.household, caseworker,
+                             education_stage="undergraduate")  # fmt: skip
+        assert not verdict.eligible
+
     def test_a_primary_pupil_is_not_eligible(self, tree, tiers, active_file, caseworker, child):
         verdict = verdict_of(program(tree, K.GOLDEN_AUTUMN), active_file.household, caseworker, beneficiary=child,
                              education_stage="primary")  # fmt: skip
@@ -173,6 +178,13 @@ class TestMedicalMutualAid:
 def test_service_programs_carry_no_money(tree, tiers, active_file, caseworker):
     verdict = verdict_of(program(tree, K.EMPLOYMENT), active_file.household, caseworker)
     assert verdict.eligible and verdict.maximum == 0
+
+
+def test_the_rule_text_writes_numbers_as_people_do(tree, tiers):
+    living = program(tree, K.LIVING, parameters=LivingAid.clean_parameters(PARAMETERS[K.LIVING]))
+    assert living.parameters["months_deep"] == "10.00"
+    text = " ".join(living.rule.describe())
+    assert "10个月" in text and "10.00" not in text
 
 
 def test_every_kind_has_a_rule_that_describes_itself(tree, tiers):
