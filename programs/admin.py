@@ -95,6 +95,11 @@ class ProgramForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if self.instance.pk and self.instance.applications.exists():
+            # The rule reads the applications' figures by kind; the budget lines sit below the owner.
+            for name in ("kind", "organization", "year"):
+                if name in self.changed_data:
+                    self.add_error(name, _("Applications were made to this program; this cannot change."))
         if not self.rule_class.pays_money and cleaned_data.get("pays_money"):
             self.add_error(
                 "pays_money",

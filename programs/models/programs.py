@@ -41,9 +41,11 @@ class FundingSource(models.Model):
         return self.name
 
 
-class ProgramQuerySet(ScopedQuerySet):
+class BranchQuerySet(ScopedQuerySet):
+    """Programs and budget lines are seen on their whole branch: below their union, and by the unions under it that
+    use them (read-only there; only the owner's subtree manages them in the admin)."""
+
     def visible_to(self, user):
-        """Programs of the user's subtree, and those of the unions above it, which the user's area may use."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
@@ -51,6 +53,8 @@ class ProgramQuerySet(ScopedQuerySet):
         organization = user.organization
         return self.filter(Q(org_path__startswith=organization.path) | Q(org_path__in=organization.ancestor_paths()))
 
+
+class ProgramQuerySet(BranchQuerySet):
     def usable_for(self, organization):
         """Programs a household of `organization` may apply to: owned by that union or one above it."""
         return self.filter(org_path__in=organization.ancestor_paths())
@@ -142,16 +146,7 @@ def _granted_sum(status: str, amount_path: str):
     return Coalesce(Subquery(sums, output_field=DecimalField(max_digits=14, decimal_places=2)), Value(ZERO))
 
 
-class BudgetQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        """The lines of the user's subtree and of the unions above it (those the user's area draws on)."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        organization = user.organization
-        return self.filter(Q(org_path__startswith=organization.path) | Q(org_path__in=organization.ancestor_paths()))
-
+class BudgetQuerySet(BranchQuerySet):
     def with_usage(self):
         """Committed (approved, not yet paid) and paid, derived from the applications, never typed in."""
         return self.annotate(

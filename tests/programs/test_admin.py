@@ -178,6 +178,18 @@ def granted_budget(tree, tiers, illness_program, active_file, caseworker, approv
     return Budget.objects.get(program=illness_program)
 
 
+def test_a_program_with_applications_keeps_its_kind(admin_client, tree, tiers, active_file, caseworker):
+    from tests.programs.helpers import apply
+
+    program = make_program(tree["county"], ProgramKind.HOLIDAY)
+    apply(program, active_file.household, caseworker)
+    data = program_data(tree, kind=ProgramKind.TEMPORARY, code=program.code, param_yearly_cap="10000")
+    response = admin_client.post(f"{PROGRAMS}{program.pk}/change/", data)
+    assert "kind" in form_errors(response)
+    program.refresh_from_db()
+    assert program.kind == ProgramKind.HOLIDAY
+
+
 class TestBudgetAdmin:
     def test_the_list_shows_committed_paid_and_remaining_from_the_applications(self, admin_client, granted_budget):
         html = admin_client.get(BUDGETS).content.decode()
