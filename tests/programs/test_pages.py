@@ -219,3 +219,18 @@ def test_a_leader_reads_the_decision_but_not_the_disease(client, paid_applicatio
 def test_a_program_that_is_not_a_number_is_a_404_not_an_error(client, active_file, caseworker):
     client.force_login(caseworker)
     assert client.post(f"/households/{active_file.household_id}/aid/check/?program=abc").status_code == 404
+
+
+def test_the_plan_measure_shows_the_status_of_the_application_that_carries_it(client, illness_program, active_file,
+                                                                             caseworker):  # fmt: skip
+    from cases.services.plans import measure_add, plan_save
+
+    plan = plan_save(file=active_file, year=date.today().year, goals="落实大病救助", by=caseworker)
+    measure = measure_add(plan=plan, by=caseworker, measure_type="medical", description="申请大病救助",
+                          responsible=caseworker, due_date=date(2026, 12, 31))  # fmt: skip
+    application = apply(illness_program, active_file.household, caseworker, measure=measure,
+                        disease=illness_program.diseases.first(), out_of_pocket_cost=Decimal("40000"))  # fmt: skip
+    client.force_login(caseworker)
+    html = client.get(f"/households/{active_file.household_id}/").content.decode()
+    link = html[html.index('data-testid="measure-link"') :][:400]
+    assert f"/aid/{application.pk}/" in link and "草稿" in link
