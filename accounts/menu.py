@@ -63,6 +63,7 @@ MENU = [
         _("Year-end assessment"),
         _("Annual effectiveness assessment and its summary."),
         frozenset({Role.APPROVER, Role.LEADER}),
+        "assessment:assessment",
     ),
     MenuEntry(
         _("Ledgers"),

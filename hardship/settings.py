@@ -153,10 +153,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The year-end assessment runs for every provincial union on this day of December (default the 20th).
+ASSESSMENT_DAY = int(os.environ.get("ASSESSMENT_DAY", "20"))
+ASSESSMENT_MONTH = int(os.environ.get("ASSESSMENT_MONTH", "12"))
+ASSESSMENT_CHUNK_SIZE = int(os.environ.get("ASSESSMENT_CHUNK_SIZE", "500"))
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
         "schedule": crontab(hour=3, minute=15),
+    },
+    "year-end-assessment": {
+        "task": "assessment.tasks.assessment_yearly",
+        "schedule": crontab(hour=1, minute=0, day_of_month=ASSESSMENT_DAY, month_of_year=ASSESSMENT_MONTH),
+    },
+    "daily-monitoring": {
+        "task": "assessment.tasks.monitoring_daily",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

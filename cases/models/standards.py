@@ -39,6 +39,10 @@ class LocalStandard(models.Model):
     )
     visit_interval_months = models.PositiveSmallIntegerField(_("months between visits"), default=6)
     notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
+    exit_months = models.PositiveSmallIntegerField(
+        _("months above the line to exit"), default=6,
+        help_text=_("脱困: per-capita income above the line for this many consecutive months."),
+    )  # fmt: skip
 
     history = HistoricalRecords()
     objects = LocalStandardQuerySet.as_manager()

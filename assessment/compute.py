@@ -1,0 +1,193 @@
+"""The year-end assessment of a chunk of files, with set-based reads: a fixed number of queries per chunk.
+
+DOMAIN.md "Year-end effectiveness assessment": income against the minimum living line over the last 6 months, visits
+done against due, plan measures done, aid received by program; a recommendation with its reasons. A proposal only: the
+assessment never changes a file.
+"""
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from assessment.choices import Recommendation
+from cases.choices import Health, MeasureStatus
+from cases.models import IncomeAssessment, LocalStandard, Member, PlanMeasure, Visit
+from programs.models import AidApplication
+from programs.models.programs import granted_amount
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Inputs:
+    """What the assessment read for one file."""
+
+    per_capita_income: Decimal | None = None
+    months_above_line: int = 0
+    dibao_line: Decimal | None = None
+    exit_months: int = 6
+    visits_done: int = 0
+    visits_due: int = 0
+    measures_done: int = 0
+    measures_total: int = 0
+    aid_by_program: dict = field(default_factory=dict)
+    aid_total: Decimal = ZERO
+    members: int = 0
+    seriously_ill_or_disabled: bool = False
+
+
+def month_ends(year: int, count: int) -> list[date]:
+    """The last day of each of the last `count` months of the year, oldest first."""
+    ends = []
+    for month in range(13 - count, 13):
+        first_of_next = date(year + (month == 12), month % 12 + 1, 1)
+        ends.append(date.fromordinal(first_of_next.toordinal() - 1))
+    return ends
+
+
+def months_above(assessments: list[tuple[date, Decimal, Decimal]], ends: list[date]) -> int:
+    """Months whose latest assessment (on or before the month's end) puts income above its line.
+
+    `assessments` are (assessed_on, per-capita income, line used) in date order.
+    """
+    count, index, latest = 0, 0, None
+    for end in ends:
+        while index < len(assessments) and assessments[index][0] <= end:
+            latest = assessments[index]
+            index += 1
+        if latest is not None and latest[1] > latest[2]:
+            count += 1
+    return count
+
+
+def visits_due(activated_on: date | None, closed_on: date | None, year: int, interval_months: int) -> int:
+    """Visits due in the year: one per interval of the months the file was open in it, at least one."""
+    start = max(activated_on or date(year, 1, 1), date(year, 1, 1))
+    end = min(closed_on or date(year, 12, 31), date(year, 12, 31))
+    if end < start:
+        return 0
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    return max(1, math.ceil(months / max(interval_months, 1)))
+
+
+def recommend(inputs: Inputs) -> tuple[str, list[str]]:
+    """The recommendation and its reasons, written in the file's language (the site's), whatever the screen shows."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _recommend(inputs)
+
+
+def _recommend(inputs: Inputs) -> tuple[str, list[str]]:
+    money = lambda amount: f"{amount:,.2f}"  # noqa: E731
+    reasons = []
+    if inputs.per_capita_income is not None and inputs.dibao_line is not None:
+        reasons.append(
+            _("Per-capita income %(income)s against the line %(line)s; above it in %(months)d of the last 6 months.")
+            % {"income": money(inputs.per_capita_income), "line": money(inputs.dibao_line),
+               "months": inputs.months_above_line}
+        )  # fmt: skip
+    else:
+        reasons.append(_("No income assessment yet."))
+    reasons.append(
+        _("Visits %(done)d of %(due)d due; measures %(measures_done)d of %(measures)d done; aid this year %(aid)s.")
+        % {"done": inputs.visits_done, "due": inputs.visits_due, "measures_done": inputs.measures_done,
+           "measures": inputs.measures_total, "aid": money(inputs.aid_total)}
+    )  # fmt: skip
+    if inputs.members == 0:
+        return Recommendation.CANCEL, [_("No current member is left in the household."), *reasons]
+    if inputs.months_above_line >= inputs.exit_months:
+        return Recommendation.EXIT, [
+            _("Income was above the line for %(months)d consecutive months: propose exit.")
+            % {"months": inputs.exit_months},
+            *reasons,
+        ]
+    at_line = inputs.per_capita_income is not None and inputs.dibao_line is not None
+    if inputs.seriously_ill_or_disabled and at_line and inputs.per_capita_income >= inputs.dibao_line:
+        return Recommendation.RELIEVE, [
+            _("Illness or disability keeps the household from exiting; aid holds it at the line: propose relief."),
+            *reasons,
+        ]  # fmt: skip
+    if inputs.months_above_line > 0:
+        return Recommendation.WATCH, [_("Income has risen above the line recently: watch it."), *reasons]
+    if inputs.visits_done < inputs.visits_due:
+        return Recommendation.WATCH, [_("Fewer visits than due: visit the household."), *reasons]
+    return Recommendation.REMAIN, [_("Still in hardship: keep the file and the plan."), *reasons]
+
+
+class StandardCache:
+    """Local standards looked up once per union and year within a run."""
+
+    def __init__(self, year: int):
+        self.year, self.by_union = year, {}
+
+    def get(self, organization):
+        if organization.pk not in self.by_union:
+            self.by_union[organization.pk] = LocalStandard.objects.for_union(organization, self.year)
+        return self.by_union[organization.pk]
+
+
+def assess_chunk(files: list, year: int, standards: StandardCache) -> dict[int, tuple[Inputs, str, list[str]]]:
+    """Inputs, recommendation and reasons for each file of the chunk, keyed by file id."""
+    household_ids = [file.household_id for file in files]
+    file_ids = [file.pk for file in files]
+    year_end = date(year, 12, 31)
+
+    incomes = defaultdict(list)
+    for household_id, day, income, line in (
+        IncomeAssessment.objects.filter(household_id__in=household_ids, assessed_on__lte=year_end)
+        .order_by("household_id", "assessed_on", "id")
+        .values_list("household_id", "assessed_on", "per_capita_monthly", "dibao_line")
+    ):
+        incomes[household_id].append((day, income, line))
+    visits = dict(
+        Visit.objects.filter(file_id__in=file_ids, visited_on__year=year)
+        .values("file_id").annotate(count=Count("id")).values_list("file_id", "count")
+    )  # fmt: skip
+    measures = {
+        row["plan__file_id"]: row
+        for row in PlanMeasure.objects.filter(plan__file_id__in=file_ids, plan__year=year)
+        .exclude(status=MeasureStatus.DROPPED)
+        .values("plan__file_id")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(status=MeasureStatus.DONE)))
+    }
+    aid = defaultdict(dict)
+    for household_id, kind, total in (
+        AidApplication.objects.granted().filter(household_id__in=household_ids, year=year)
+        .values("household_id", "program__kind").annotate(total=Sum(granted_amount()))
+        .values_list("household_id", "program__kind", "total")
+    ):  # fmt: skip
+        aid[household_id][kind] = str(total)
+    members = defaultdict(list)
+    for household_id, health in Member.objects.filter(household_id__in=household_ids, is_active=True).values_list(
+        "household_id", "health"
+    ):
+        members[household_id].append(health)
+
+    results = {}
+    for file in files:
+        standard = standards.get(file.household.organization)
+        exit_months = standard.exit_months if standard else 6
+        history = incomes[file.household_id]
+        inputs = Inputs(
+            per_capita_income=history[-1][1] if history else None,
+            months_above_line=months_above(history, month_ends(year, 6)),
+            dibao_line=standard.dibao_line if standard else (history[-1][2] if history else None),
+            exit_months=exit_months,
+            visits_done=visits.get(file.pk, 0),
+            visits_due=visits_due(file.activated_on, None, year, standard.visit_interval_months if standard else 6),
+            measures_done=measures.get(file.pk, {}).get("done", 0),
+            measures_total=measures.get(file.pk, {}).get("total", 0),
+            aid_by_program=aid[file.household_id],
+            aid_total=sum((Decimal(amount) for amount in aid[file.household_id].values()), ZERO),
+            members=len(members[file.household_id]),
+            seriously_ill_or_disabled=any(h in (Health.SERIOUS, Health.DISABLED) for h in members[file.household_id]),
+        )
+        recommendation, reasons = recommend(inputs)
+        results[file.pk] = (inputs, recommendation, reasons)
+    return results

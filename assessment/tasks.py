@@ -1,0 +1,41 @@
+"""Background jobs: they take ids, load, and call a service. Safe to run twice."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from accounts.errors import DomainError
+from accounts.models import Organization, OrganizationKind
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def assessment_run_task(run_id: int) -> None:
+    from assessment.models import AssessmentRun
+    from assessment.services import assessment_execute
+
+    assessment_execute(run=AssessmentRun.objects.get(pk=run_id))
+
+
+@shared_task
+def assessment_yearly(year: int | None = None) -> int:
+    """The beat's December run: one for every provincial union; a union with a run under way is skipped."""
+    from assessment.services import assessment_start
+
+    year = year or timezone.localdate().year
+    started = 0
+    for province in Organization.objects.filter(kind=OrganizationKind.PROVINCIAL, is_active=True):
+        try:
+            assessment_start(organization=province, year=year)
+        except DomainError as error:
+            logger.info("year-end assessment of %s skipped: %s", province.code, error.message)
+        else:
+            started += 1
+    return started
+
+
+@shared_task
+def monitoring_daily() -> None:
+    """Raise and resolve the monitoring alerts (filled in by the monitoring service)."""
