@@ -1,0 +1,199 @@
+"""The year-end assessment: worked examples of each recommendation, repeatable runs, a run that dies and resumes,
+the one-active-run rule, a fixed number of queries per chunk, and summaries that roll up the tree."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.errors import DomainError
+from assessment import services
+from assessment.choices import Recommendation, RunStatus
+from assessment.compute import StandardCache, assess_chunk, months_above, month_ends, visits_due
+from assessment.models import AnnualSummary, AssessmentRun, HouseholdAssessment
+from assessment.services import assessment_execute, assessment_start
+from cases.models import HardshipFile, Member
+from cases.services.households import Finances, income_assess
+from cases.services.visits import visit_record
+from tests.cases.factories import make_active_file, make_household, member_values
+
+YEAR = 2026
+
+
+def income(household, by, day, monthly_per_person):
+    """An income assessment giving `monthly_per_person` for a household of three."""
+    return income_assess(household=household, by=by, assessed_on=day,
+                         finances=Finances(wages=Decimal(monthly_per_person) * 3 * 12))  # fmt: skip
+
+
+def two_visits(file, by):
+    for day in (date(YEAR, 4, 1), date(YEAR, 10, 1)):
+        visit_record(file=file, by=by, visited_on=day, kind="routine", findings="情况稳定")
+
+
+def run_for(organization, by, chunk_size=500):
+    run = assessment_start(organization=organization, year=YEAR, by=by)
+    return assessment_execute(run=run, chunk_size=chunk_size)
+
+
+def assessment_of(file):
+    return HouseholdAssessment.objects.get(file=file, year=YEAR)
+
+
+class TestRecommendations:
+    def test_six_months_above_the_line_proposes_exit(self, tree, active_file, caseworker, leader):
+        income(active_file.household, caseworker, date(YEAR, 6, 15), "1333.33")
+        two_visits(active_file, caseworker)
+        run_for(tree["county"], leader)
+        row = assessment_of(active_file)
+        assert (row.recommendation, row.months_above_line) == (Recommendation.EXIT, 6)
+        assert row.per_capita_income == Decimal("1333.33") and row.dibao_line == Decimal("1000.00")
+        assert "6" in row.reasons[0]
+
+    def test_three_months_above_is_watched(self, tree, active_file, caseworker, leader):
+        income(active_file.household, caseworker, date(YEAR, 10, 15), "1200")
+        two_visits(active_file, caseworker)
+        run_for(tree["county"], leader)
+        assert (assessment_of(active_file).recommendation, assessment_of(active_file).months_above_line) == (
+            Recommendation.WATCH, 3)  # fmt: skip
+
+    def test_illness_with_aid_holding_the_line_proposes_relief(self, tree, active_file, caseworker, leader):
+        Member.objects.filter(household=active_file.household, relation="head").update(health="serious")
+        income(active_file.household, caseworker, date(YEAR, 11, 1), "1000")  # at the line, not above it
+        two_visits(active_file, caseworker)
+        run_for(tree["county"], leader)
+        assert assessment_of(active_file).recommendation == Recommendation.RELIEVE
+
+    def test_still_below_the_line_and_visited_remains(self, tree, active_file, caseworker, leader):
+        two_visits(active_file, caseworker)
+        run_for(tree["county"], leader)
+        row = assessment_of(active_file)
+        assert row.recommendation == Recommendation.REMAIN
+        assert (row.visits_done, row.visits_due) == (2, 2)  # filed in March: ten months, one visit per six
+
+    def test_too_few_visits_is_watched(self, tree, active_file, leader):
+        run_for(tree["county"], leader)
+        assert assessment_of(active_file).recommendation == Recommendation.WATCH
+
+    def test_a_household_with_no_member_left_is_proposed_for_cancelling(self, tree, active_file, caseworker, leader):
+        Member.objects.filter(household=active_file.household).update(is_active=False)
+        run_for(tree["county"], leader)
+        assert assessment_of(active_file).recommendation == Recommendation.CANCEL
+
+    def test_the_assessment_never_changes_a_file(self, tree, active_file, caseworker, leader):
+        income(active_file.household, caseworker, date(YEAR, 6, 15), "1333.33")
+        before = HardshipFile.objects.filter(pk=active_file.pk).values().get()
+        run_for(tree["county"], leader)
+        assert HardshipFile.objects.filter(pk=active_file.pk).values().get() == before
+
+
+def test_months_above_counts_the_latest_assessment_of_each_month():
+    ends = month_ends(YEAR, 6)
+    assert ends[0] == date(YEAR, 7, 31) and ends[-1] == date(YEAR, 12, 31)
+    history = [(date(YEAR, 1, 5), Decimal("1500"), Decimal("1000")), (date(YEAR, 9, 1), Decimal("900"), Decimal("1000")),
+               (date(YEAR, 11, 30), Decimal("1001"), Decimal("1000"))]  # fmt: skip
+    assert months_above(history, ends) == 4  # July, August above; September, October below; November, December above
+    assert visits_due(date(YEAR, 3, 9), None, YEAR, 6) == 2
+    assert visits_due(date(YEAR - 3, 1, 1), None, YEAR, 6) == 2
+
+
+def households(tree, caseworker, approver, union, count):
+    files = []
+    for index in range(count):
+        members = [member_values(name=f"户主{union.code}{index}"),
+                   member_values("spouse", f"配偶{union.code}{index}", date(1983, 1, 9)),
+                   member_values("child", f"子女{union.code}{index}", date(2010, 2, 3), work_status="not_working_age")]  # fmt: skip
+        household = make_household(union, caseworker, members=members, address=f"{union.name}{index}号")
+        files.append(make_active_file(household, caseworker, approver))
+    return files
+
+
+@pytest.fixture
+def many_files(tree, standard, caseworker, approver):
+    return households(tree, caseworker, approver, tree["street_a"], 5) + households(
+        tree, caseworker, approver, tree["street_b"], 2
+    )
+
+
+def test_a_rerun_replaces_the_rows_and_gives_identical_results(tree, many_files, leader):
+    run_for(tree["county"], leader)
+    first = list(HouseholdAssessment.objects.order_by("file_id").values_list("file_id", "recommendation", "reasons",
+                                                                             "visits_due", "months_above_line"))  # fmt: skip
+    second_run = run_for(tree["county"], leader)
+    again = list(HouseholdAssessment.objects.order_by("file_id").values_list("file_id", "recommendation", "reasons",
+                                                                             "visits_due", "months_above_line"))  # fmt: skip
+    assert again == first and len(again) == 7
+    assert set(HouseholdAssessment.objects.values_list("run", flat=True)) == {second_run.pk}
+
+
+def test_a_run_that_dies_after_two_chunks_resumes_with_one_row_per_file(tree, many_files, leader, monkeypatch):
+    calls = {"count": 0}
+    real = services.assess_chunk
+
+    def dies_on_the_third_chunk(*args, **kwargs):
+        calls["count"] += 1
+        if calls["count"] == 3:
+            raise RuntimeError("worker killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "assess_chunk", dies_on_the_third_chunk)
+    run = assessment_start(organization=tree["county"], year=YEAR, by=leader)
+    with pytest.raises(RuntimeError):
+        assessment_execute(run=run, chunk_size=2)
+    run.refresh_from_db()
+    assert (run.status, run.done, run.total) == (RunStatus.FAILED, 4, 7)
+    assert "worker killed" in run.error
+
+    monkeypatch.setattr(services, "assess_chunk", real)
+    services.assessment_resume(run=run, by=leader)
+    run = assessment_execute(run=run, chunk_size=2)
+    assert (run.status, run.done, run.total) == (RunStatus.SUCCEEDED, 7, 7)
+    assert HouseholdAssessment.objects.count() == 7
+    assert sorted(HouseholdAssessment.objects.values_list("file_id", flat=True)) == sorted(f.pk for f in many_files)
+
+
+def test_a_second_run_for_the_same_union_and_year_is_refused(tree, standard, leader):
+    assessment_start(organization=tree["county"], year=YEAR, by=leader)
+    with pytest.raises(DomainError, match="已"):
+        assessment_start(organization=tree["county"], year=YEAR, by=leader)
+    assert AssessmentRun.objects.count() == 1
+    assessment_start(organization=tree["county"], year=YEAR - 1, by=leader)  # another year is fine
+
+
+def test_caseworkers_and_outsiders_cannot_start_a_run(tree, standard, caseworker, outsider):
+    for user in (caseworker, outsider):
+        with pytest.raises(DomainError):
+            assessment_start(organization=tree["county"], year=YEAR, by=user)
+
+
+def test_the_queries_of_a_chunk_do_not_grow_with_its_size(tree, many_files):
+    def queries_for(files):
+        with CaptureQueriesContext(connection) as captured:
+            assess_chunk(list(HardshipFile.objects.filter(pk__in=[f.pk for f in files]).select_related(
+                "household__organization")), YEAR, StandardCache(YEAR))  # fmt: skip
+        return len(captured.captured_queries)
+
+    # Local standards are read once per union per run (cached), so compare chunks from one union: 2 files and 5.
+    assert queries_for(many_files[:2]) == queries_for(many_files[:5])
+
+
+def test_summaries_roll_up_a_three_level_tree(tree, standard, caseworker, approver, leader):
+    from tests.factories import UserFactory
+
+    households(tree, caseworker, approver, tree["street_a"], 3)
+    households(tree, caseworker, approver, tree["street_b"], 2)
+    households(tree, caseworker, approver, tree["county"], 1)
+    sibling_worker = UserFactory(organization=tree["sibling_county"], role="caseworker")
+    sibling_approver = UserFactory(organization=tree["sibling_county"], role="approver")
+    households(tree, sibling_worker, sibling_approver, tree["sibling_street"], 2)
+    run_for(tree["province"], UserFactory(organization=tree["province"], role="leader"))
+
+    summary = {s.organization.code: s for s in AnnualSummary.objects.filter(year=YEAR).select_related("organization")}
+    assert (summary["330281001"].new, summary["330281002"].new) == (3, 2)
+    assert summary["330281"].new == 3 + 2 + 1  # its streets and its own file
+    assert summary["330282"].remaining == 2
+    assert summary["330200"].remaining == summary["330281"].remaining + summary["330282"].remaining == 8
+    assert summary["330000"].remaining == summary["330200"].remaining + summary["330400"].remaining == 8
+    assert summary["330281"].visits_due == 6 * 2
