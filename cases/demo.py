@@ -68,7 +68,7 @@ def _members(rng, region, today):
 
 def _walk(file, final, caseworker, approver, rng, today):
     """Take a file from applied to `final` through the workflow, with dates in the past."""
-    start = today - timedelta(days=rng.randrange(120, 700))
+    start = today - timedelta(days=rng.randrange(120, 1050))
     order = ["applied", "first_reviewed", "home_checked", "notice", "active"]
     target = "active" if final in ("exit_proposed", "exited", "relieved", "cancelled") else final
     if final == "rejected":

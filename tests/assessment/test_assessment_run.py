@@ -197,3 +197,16 @@ def test_summaries_roll_up_a_three_level_tree(tree, standard, caseworker, approv
     assert summary["330200"].remaining == summary["330281"].remaining + summary["330282"].remaining == 8
     assert summary["330000"].remaining == summary["330200"].remaining + summary["330400"].remaining == 8
     assert summary["330281"].visits_due == 6 * 2
+
+
+def test_seed_demo_leaves_two_past_years_of_summaries_and_this_one(db):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("seed_demo", force=True)
+    this_year = timezone.localdate().year
+    province = AnnualSummary.objects.filter(organization__code="330000")
+    assert set(province.values_list("year", flat=True)) >= {this_year - 2, this_year - 1, this_year}
+    assert all(summary.new or summary.files_at_start for summary in province)
+    call_command("seed_demo", force=True)
+    assert AssessmentRun.objects.count() == 3  # nothing new the second time

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts import demo
+from assessment import demo as assessment_demo
 from cases import demo as cases_demo
 from programs import demo as programs_demo
 from programs.models import Budget, Program
@@ -26,11 +27,13 @@ class Command(BaseCommand):
         programs_demo.seed_tiers()
         new_programs = programs_demo.seed_programs()
         applications = 0 if no_households else programs_demo.seed_applications()
+        assessed_years = 0 if no_households else assessment_demo.seed_assessments()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(unions)} unions, {len(users)} users, {households} new households, "
                 f"{Program.objects.count()} programs ({new_programs} new), {Budget.objects.count()} budget lines, "
-                f"{applications} new aid applications, {programs_demo.disbursement_count()} disbursements."
+                f"{applications} new aid applications, {programs_demo.disbursement_count()} disbursements, "
+                f"{assessed_years} years assessed."
             )
         )
         counts = programs_demo.application_counts()
