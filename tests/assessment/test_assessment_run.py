@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.errors import DomainError
 from assessment import services
 from assessment.choices import Recommendation, RunStatus
-from assessment.compute import StandardCache, assess_chunk, months_above, month_ends, visits_due
+from assessment.compute import StandardCache, assess_chunk, month_ends, months_above, visits_due
 from assessment.models import AnnualSummary, AssessmentRun, HouseholdAssessment
 from assessment.services import assessment_execute, assessment_start
 from cases.models import HardshipFile, Member
