@@ -16,7 +16,11 @@ def assessment_run_task(run_id: int) -> None:
     from assessment.models import AssessmentRun
     from assessment.services import assessment_execute
 
-    assessment_execute(run=AssessmentRun.objects.get(pk=run_id))
+    try:
+        assessment_execute(run=AssessmentRun.objects.get(pk=run_id))
+    except Exception:
+        # The run row now says "failed" with the error, and the page offers to resume it; nothing is left to retry.
+        logger.exception("assessment run %s failed", run_id)
 
 
 @shared_task
