@@ -1,8 +1,8 @@
-from accounts.menu import menu_for
+from accounts.menu import navigation_for
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
-    return {"menu": menu_for(user)}
+    return {"menu": navigation_for(user)}

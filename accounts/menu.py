@@ -1,9 +1,14 @@
-"""The navigation each role gets. Entries whose page is not built yet show on the home page as "coming soon"."""
+"""The navigation each role gets. Entries whose page is not built yet show on the home page as "coming soon".
 
+Apps that build on accounts may put a count beside an entry (e.g. open alerts beside "My work") with `register_badge`,
+so that accounts never imports them.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -83,3 +88,43 @@ def menu_for(user) -> list[MenuEntry]:
     if not user.is_authenticated:
         return []
     return [entry for entry in MENU if user.roles & {role.value for role in entry.roles}]
+
+
+@dataclass(frozen=True)
+class Badge:
+    count: Callable  # count(user) -> int, in one query at most
+    label: Promise  # what the number counts, read out by screen readers
+
+
+_badges: dict[str, Badge] = {}
+
+
+def register_badge(url_name: str, count: Callable, label: Promise) -> None:
+    """Show `count(user)` beside the menu entry of `url_name` in the navigation bar, when it is not zero."""
+    _badges[url_name] = Badge(count, label)
+
+
+class NavLink:
+    """A menu entry as one user's navigation bar shows it: the count is read only when shown, and once."""
+
+    def __init__(self, entry: MenuEntry, user):
+        self.entry, self.user = entry, user
+        self.label = entry.label
+
+    @property
+    def url(self) -> str | None:
+        return self.entry.url
+
+    @property
+    def badge_label(self) -> Promise | None:
+        badge = _badges.get(self.entry.url_name)
+        return badge.label if badge else None
+
+    @cached_property
+    def badge(self) -> int:
+        badge = _badges.get(self.entry.url_name)
+        return badge.count(self.user) if badge else 0
+
+
+def navigation_for(user) -> list[NavLink]:
+    return [NavLink(entry, user) for entry in menu_for(user)]

@@ -41,5 +41,10 @@ def assessment_yearly(year: int | None = None) -> int:
 
 
 @shared_task
-def monitoring_daily() -> None:
-    """Raise and resolve the monitoring alerts (filled in by the monitoring service)."""
+def monitoring_daily() -> dict[str, int]:
+    """Raise the monitoring alerts that should be open today and resolve those whose condition cleared."""
+    from assessment.monitoring import alerts_refresh
+
+    counts = alerts_refresh()
+    logger.info("monitoring: %(created)d alerts raised, %(resolved)d resolved, %(updated)d updated", counts)
+    return counts
