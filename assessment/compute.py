@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from assessment.choices import Recommendation
-from cases.choices import Health, MeasureStatus
+from cases.choices import FileStatus, Health, MeasureStatus
 from cases.models import IncomeAssessment, LocalStandard, Member, PlanMeasure, Visit
 from programs.models import AidApplication
 from programs.models.programs import granted_amount
@@ -43,28 +43,41 @@ class Inputs:
     seriously_ill_or_disabled: bool = False
 
 
-def month_ends(year: int, count: int) -> list[date]:
-    """The last day of each of the last `count` months of the year, oldest first."""
+def month_ends(until: date, count: int) -> list[date]:
+    """The last day of each of the `count` months up to and including the month of `until`, oldest first."""
     ends = []
-    for month in range(13 - count, 13):
-        first_of_next = date(year + (month == 12), month % 12 + 1, 1)
+    for back in range(count - 1, -1, -1):
+        index = until.year * 12 + until.month - 1 - back
+        year, month = divmod(index, 12)
+        first_of_next = date(year + (month == 11), (month + 1) % 12 + 1, 1)
         ends.append(date.fromordinal(first_of_next.toordinal() - 1))
     return ends
 
 
 def months_above(assessments: list[tuple[date, Decimal, Decimal]], ends: list[date]) -> int:
-    """Months whose latest assessment (on or before the month's end) puts income above its line.
+    """How many of the latest months in a row, counting back from the last, were above the line.
 
-    `assessments` are (assessed_on, per-capita income, line used) in date order.
+    A month counts by its latest assessment on or before its end. `assessments` are (assessed_on, per-capita income,
+    line used) in date order.
     """
-    count, index, latest = 0, 0, None
+    above = []
+    index, latest = 0, None
     for end in ends:
         while index < len(assessments) and assessments[index][0] <= end:
             latest = assessments[index]
             index += 1
-        if latest is not None and latest[1] > latest[2]:
-            count += 1
-    return count
+        above.append(latest is not None and latest[1] > latest[2])
+    streak = 0
+    for month_above in reversed(above):
+        if not month_above:
+            break
+        streak += 1
+    return streak
+
+
+def assessment_day(year: int, today: date | None = None) -> date:
+    """The day the assessment looks back from: the end of the year, or today for a run inside the year."""
+    return min(date(year, 12, 31), today or date.today())
 
 
 def visits_due(activated_on: date | None, closed_on: date | None, year: int, interval_months: int) -> int:
@@ -77,10 +90,22 @@ def visits_due(activated_on: date | None, closed_on: date | None, year: int, int
     return max(1, math.ceil(months / max(interval_months, 1)))
 
 
-def recommend(inputs: Inputs) -> tuple[str, list[str]]:
-    """The recommendation and its reasons, written in the file's language (the site's), whatever the screen shows."""
+CLOSED_AS = {FileStatus.EXITED: Recommendation.EXIT, FileStatus.RELIEVED: Recommendation.RELIEVE,
+             FileStatus.CANCELLED: Recommendation.CANCEL}  # fmt: skip
+
+
+def recommend(inputs: Inputs, closed_as: str | None = None, closed_on: date | None = None) -> tuple[str, list[str]]:
+    """The recommendation and its reasons, written in the file's language (the site's), whatever the screen shows.
+
+    A file closed during the year is reported as what it became: it needs no proposal any more.
+    """
     with translation.override(settings.LANGUAGE_CODE):
-        return _recommend(inputs)
+        recommendation, reasons = _recommend(inputs)
+        if closed_as in CLOSED_AS:
+            status = dict(FileStatus.choices)[closed_as]
+            done = _("The file was closed on %(day)s: %(status)s.") % {"day": closed_on.isoformat(), "status": status}
+            return CLOSED_AS[closed_as], [done, *reasons[-2:]]
+        return recommendation, reasons
 
 
 def _recommend(inputs: Inputs) -> tuple[str, list[str]]:
@@ -88,7 +113,7 @@ def _recommend(inputs: Inputs) -> tuple[str, list[str]]:
     reasons = []
     if inputs.per_capita_income is not None and inputs.dibao_line is not None:
         reasons.append(
-            _("Per-capita income %(income)s against the line %(line)s; above it in %(months)d of the last 6 months.")
+            _("Per-capita income %(income)s, line %(line)s; above the line for the last %(months)d months in a row.")
             % {"income": money(inputs.per_capita_income), "line": money(inputs.dibao_line),
                "months": inputs.months_above_line}
         )  # fmt: skip
@@ -132,11 +157,13 @@ class StandardCache:
         return self.by_union[organization.pk]
 
 
-def assess_chunk(files: list, year: int, standards: StandardCache) -> dict[int, tuple[Inputs, str, list[str]]]:
+def assess_chunk(
+    files: list, year: int, standards: StandardCache, today: date | None = None
+) -> dict[int, tuple[Inputs, str, list[str]]]:
     """Inputs, recommendation and reasons for each file of the chunk, keyed by file id."""
     household_ids = [file.household_id for file in files]
     file_ids = [file.pk for file in files]
-    year_end = date(year, 12, 31)
+    year_end = assessment_day(year, today)
 
     incomes = defaultdict(list)
     for household_id, day, income, line in (
@@ -174,13 +201,14 @@ def assess_chunk(files: list, year: int, standards: StandardCache) -> dict[int, 
         standard = standards.get(file.household.organization)
         exit_months = standard.exit_months if standard else 6
         history = incomes[file.household_id]
+        closed = file.closed_on if file.closed_on and file.closed_on <= year_end else None
         inputs = Inputs(
             per_capita_income=history[-1][1] if history else None,
-            months_above_line=months_above(history, month_ends(year, 6)),
+            months_above_line=months_above(history, month_ends(year_end, max(6, exit_months))),
             dibao_line=standard.dibao_line if standard else (history[-1][2] if history else None),
             exit_months=exit_months,
             visits_done=visits.get(file.pk, 0),
-            visits_due=visits_due(file.activated_on, None, year, standard.visit_interval_months if standard else 6),
+            visits_due=visits_due(file.activated_on, closed, year, standard.visit_interval_months if standard else 6),
             measures_done=measures.get(file.pk, {}).get("done", 0),
             measures_total=measures.get(file.pk, {}).get("total", 0),
             aid_by_program=aid[file.household_id],
@@ -188,6 +216,6 @@ def assess_chunk(files: list, year: int, standards: StandardCache) -> dict[int, 
             members=len(members[file.household_id]),
             seriously_ill_or_disabled=any(h in (Health.SERIOUS, Health.DISABLED) for h in members[file.household_id]),
         )
-        recommendation, reasons = recommend(inputs)
+        recommendation, reasons = recommend(inputs, closed_as=file.status if closed else None, closed_on=closed)
         results[file.pk] = (inputs, recommendation, reasons)
     return results

@@ -1,9 +1,11 @@
 """Start and carry out a year-end assessment run: in chunks, resumable, and never changing a file."""
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,21 +17,32 @@ from assessment.choices import ACTIVE_RUN_STATUSES, RunStatus
 from assessment.compute import StandardCache, assess_chunk
 from assessment.models import AssessmentRun, HouseholdAssessment
 from assessment.summaries import summaries_compute
-from cases.choices import FILED_STATUSES
+from cases.choices import FILED_STATUSES, FileStatus
 from cases.models import HardshipFile
 
 INPUT_FIELDS = ["per_capita_income", "months_above_line", "dibao_line", "visits_done", "visits_due", "measures_done",
                 "measures_total", "aid_by_program", "aid_total"]  # fmt: skip
 
 
+CLOSED_STATUSES = [FileStatus.EXITED, FileStatus.RELIEVED, FileStatus.CANCELLED]
+
+
 class RunAlreadyActive(DomainError):
     pass
 
 
+def _ensure_may_run(by: User | None, organization: Organization) -> None:
+    if by is None:  # the beat schedule or the command line
+        return
+    if not (by.has_role(Role.APPROVER) or by.has_role(Role.LEADER)) or not path_in_scope(by, organization.path):
+        raise NotPermitted(_("Approvers and leaders start assessments of their own union and the unions below."))
+
+
 def files_to_assess(organization: Organization, year: int):
-    """Files of the subtree still filed (active, or on the way out) that were filed by the end of the year."""
-    return HardshipFile.objects.filter(
-        org_path__startswith=organization.path, status__in=FILED_STATUSES, activated_on__year__lte=year
+    """Every file of the subtree that was filed at some time during the year (DOMAIN.md), closed since or not."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return HardshipFile.objects.filter(org_path__startswith=organization.path, activated_on__lte=end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start), status__in=[*FILED_STATUSES, *CLOSED_STATUSES]
     )
 
 
@@ -49,9 +62,7 @@ def assessment_start(*, organization: Organization, year: int, by: User | None =
     """Queue a run for the union and its subtree (by None: the beat schedule). At most one active per union and year."""
     from assessment.tasks import assessment_run_task
 
-    if by is not None:
-        if not (by.has_role(Role.APPROVER) or by.has_role(Role.LEADER)) or not path_in_scope(by, organization.path):
-            raise NotPermitted(_("Approvers and leaders start assessments of their own union and the unions below."))
+    _ensure_may_run(by, organization)
     _refuse_second_run(organization, year)
     run = AssessmentRun(year=year, started_by=by, task_id=str(uuid.uuid4()))
     run.set_organization(organization)
@@ -69,7 +80,8 @@ def assessment_resume(*, run: AssessmentRun, by: User | None = None) -> Assessme
     from assessment.tasks import assessment_run_task
 
     with transaction.atomic():
-        run = AssessmentRun.objects.select_for_update().get(pk=run.pk)
+        run = AssessmentRun.objects.select_for_update().select_related("organization").get(pk=run.pk)
+        _ensure_may_run(by, run.organization)
         if run.status == RunStatus.SUCCEEDED:
             raise DomainError(_("This assessment has finished; start a new one to assess again."))
         _refuse_other_active(run)
@@ -87,7 +99,7 @@ def _refuse_other_active(run: AssessmentRun) -> None:
         raise RunAlreadyActive(_("Another assessment of this union and year is already queued or running."))
 
 
-def assessment_execute(*, run: AssessmentRun, chunk_size: int | None = None) -> AssessmentRun:
+def assessment_execute(*, run: AssessmentRun, chunk_size: int | None = None, today=None) -> AssessmentRun:
     """Assess every file of the run's subtree in chunks, then write the summaries.
 
     Each chunk is one transaction that writes its rows (replacing any of the same file and year) and moves the run's
@@ -99,7 +111,7 @@ def assessment_execute(*, run: AssessmentRun, chunk_size: int | None = None) -> 
         return run
     standards = StandardCache(run.year)
     try:
-        while _assess_next_chunk(run, chunk_size, standards):
+        while _assess_next_chunk(run, chunk_size, standards, today):
             pass
         with transaction.atomic():
             summaries_compute(organization=run.organization, year=run.year, run=run)
@@ -121,13 +133,18 @@ def _mark_running(run: AssessmentRun) -> AssessmentRun:
         run.started_at = run.started_at or timezone.now()
         run.finished_at, run.error = None, ""
         run.total = files_to_assess(run.organization, run.year).count()
-        run.done = HouseholdAssessment.objects.filter(run=run).count()
+        run.done = _done(run)
         run.save(update_fields=["status", "started_at", "finished_at", "error", "total", "done"])
     return run
 
 
+def _done(run: AssessmentRun) -> int:
+    """Files up to the cursor: what this run has written, even if a run of a union above rewrote some rows since."""
+    return files_to_assess(run.organization, run.year).filter(pk__lte=run.cursor).count()
+
+
 @transaction.atomic
-def _assess_next_chunk(run: AssessmentRun, chunk_size: int, standards: StandardCache) -> bool:
+def _assess_next_chunk(run: AssessmentRun, chunk_size: int, standards: StandardCache, today=None) -> bool:
     """Assess the next chunk after the cursor; False when there is none left."""
     locked = AssessmentRun.objects.select_for_update().get(pk=run.pk)
     files = list(
@@ -138,7 +155,7 @@ def _assess_next_chunk(run: AssessmentRun, chunk_size: int, standards: StandardC
     )
     if not files:
         return False
-    results = assess_chunk(files, run.year, standards)
+    results = assess_chunk(files, run.year, standards, today)
     rows = []
     for file in files:
         inputs, recommendation, reasons = results[file.pk]
@@ -155,6 +172,6 @@ def _assess_next_chunk(run: AssessmentRun, chunk_size: int, standards: StandardC
         update_fields=["run", "org_path", "recommendation", "reasons", "assessed_at", *INPUT_FIELDS],
     )
     locked.cursor = files[-1].pk
-    locked.done = HouseholdAssessment.objects.filter(run=run).count()
+    locked.done = _done(locked)
     locked.save(update_fields=["cursor", "done"])
     return True

@@ -13,7 +13,7 @@ from assessment import services
 from assessment.choices import Recommendation, RunStatus
 from assessment.compute import StandardCache, assess_chunk, month_ends, months_above, visits_due
 from assessment.models import AnnualSummary, AssessmentRun, HouseholdAssessment
-from assessment.services import assessment_execute, assessment_start
+from assessment.services import assessment_execute, assessment_start, files_to_assess
 from cases.models import HardshipFile, Member
 from cases.services.households import Finances, income_assess
 from cases.services.visits import visit_record
@@ -33,9 +33,12 @@ def two_visits(file, by):
         visit_record(file=file, by=by, visited_on=day, kind="routine", findings="情况稳定")
 
 
+YEAR_END = date(YEAR, 12, 31)
+
+
 def run_for(organization, by, chunk_size=500):
     run = assessment_start(organization=organization, year=YEAR, by=by)
-    return assessment_execute(run=run, chunk_size=chunk_size)
+    return assessment_execute(run=run, chunk_size=chunk_size, today=YEAR_END)
 
 
 def assessment_of(file):
@@ -53,7 +56,7 @@ class TestRecommendations:
         assert "6" in row.reasons[0]
 
     def test_three_months_above_is_watched(self, tree, active_file, caseworker, leader):
-        income(active_file.household, caseworker, date(YEAR, 10, 15), "1200")
+        income(active_file.household, caseworker, date(YEAR, 10, 1), "1200")
         two_visits(active_file, caseworker)
         run_for(tree["county"], leader)
         assert (assessment_of(active_file).recommendation, assessment_of(active_file).months_above_line) == (
@@ -90,11 +93,14 @@ class TestRecommendations:
 
 
 def test_months_above_counts_the_latest_assessment_of_each_month():
-    ends = month_ends(YEAR, 6)
+    ends = month_ends(YEAR_END, 6)
     assert ends[0] == date(YEAR, 7, 31) and ends[-1] == date(YEAR, 12, 31)
+    assert month_ends(date(YEAR, 2, 10), 3) == [date(YEAR - 1, 12, 31), date(YEAR, 1, 31), date(YEAR, 2, 28)]
     history = [(date(YEAR, 1, 5), Decimal("1500"), Decimal("1000")), (date(YEAR, 9, 1), Decimal("900"), Decimal("1000")),
                (date(YEAR, 11, 30), Decimal("1001"), Decimal("1000"))]  # fmt: skip
-    assert months_above(history, ends) == 4  # July, August above; September, October below; November, December above
+    # July, August above; September, October below; November, December above: the last two in a row count.
+    assert months_above(history, ends) == 2
+    assert months_above(history[:1], ends) == 6
     assert visits_due(date(YEAR, 3, 9), None, YEAR, 6) == 2
     assert visits_due(date(YEAR - 3, 1, 1), None, YEAR, 6) == 2
 
@@ -141,14 +147,14 @@ def test_a_run_that_dies_after_two_chunks_resumes_with_one_row_per_file(tree, ma
     monkeypatch.setattr(services, "assess_chunk", dies_on_the_third_chunk)
     run = assessment_start(organization=tree["county"], year=YEAR, by=leader)
     with pytest.raises(RuntimeError):
-        assessment_execute(run=run, chunk_size=2)
+        assessment_execute(run=run, chunk_size=2, today=YEAR_END)
     run.refresh_from_db()
     assert (run.status, run.done, run.total) == (RunStatus.FAILED, 4, 7)
     assert "worker killed" in run.error
 
     monkeypatch.setattr(services, "assess_chunk", real)
     services.assessment_resume(run=run, by=leader)
-    run = assessment_execute(run=run, chunk_size=2)
+    run = assessment_execute(run=run, chunk_size=2, today=YEAR_END)
     assert (run.status, run.done, run.total) == (RunStatus.SUCCEEDED, 7, 7)
     assert HouseholdAssessment.objects.count() == 7
     assert sorted(HouseholdAssessment.objects.values_list("file_id", flat=True)) == sorted(f.pk for f in many_files)
@@ -172,7 +178,7 @@ def test_the_queries_of_a_chunk_do_not_grow_with_its_size(tree, many_files):
     def queries_for(files):
         with CaptureQueriesContext(connection) as captured:
             assess_chunk(list(HardshipFile.objects.filter(pk__in=[f.pk for f in files]).select_related(
-                "household__organization")), YEAR, StandardCache(YEAR))  # fmt: skip
+                "household__organization")), YEAR, StandardCache(YEAR), YEAR_END)  # fmt: skip
         return len(captured.captured_queries)
 
     # Local standards are read once per union per run (cached), so compare chunks from one union: 2 files and 5.
@@ -210,3 +216,34 @@ def test_seed_demo_leaves_two_past_years_of_summaries_and_this_one(db):
     assert all(summary.new or summary.files_at_start for summary in province)
     call_command("seed_demo", force=True)
     assert AssessmentRun.objects.count() == 3  # nothing new the second time
+
+
+def test_a_file_closed_during_the_year_is_assessed_as_what_it_became(tree, active_file, caseworker, approver, leader):
+    from cases.services.files import file_transition
+
+    file = file_transition(file=active_file, action="propose_exit", by=caseworker, comment="收入稳定")
+    file = file_transition(file=file, action="start_exit_notice", by=caseworker, notice_start=date(YEAR, 5, 4),
+                           notice_end=date(YEAR, 5, 8))  # fmt: skip
+    file_transition(file=file, action="approve_exit", by=approver, today=date(YEAR, 5, 12))
+    run_for(tree["county"], leader)
+    row = assessment_of(active_file)
+    assert row.recommendation == Recommendation.EXIT
+    assert "2026-05-12" in row.reasons[0]
+    # The year before it was filed it is not assessed at all; a later run of this year still finds it.
+    assert files_to_assess(tree["county"], YEAR - 1).count() == 0
+    assert files_to_assess(tree["county"], YEAR).count() == 1
+
+
+def test_exit_needs_the_local_number_of_months_in_a_row(tree, standard, active_file, caseworker, leader):
+    type(standard).objects.filter(pk=standard.pk).update(exit_months=8)
+    income(active_file.household, caseworker, date(YEAR, 6, 15), "1333.33")  # June to December: seven months
+    run_for(tree["county"], leader)
+    assert assessment_of(active_file).recommendation == Recommendation.WATCH
+
+
+def test_only_approvers_and_leaders_resume_a_run(tree, standard, leader, caseworker):
+    run = assessment_start(organization=tree["county"], year=YEAR, by=leader)
+    AssessmentRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED)
+    with pytest.raises(DomainError):
+        services.assessment_resume(run=run, by=caseworker)
+    assert services.assessment_resume(run=run, by=leader).status == RunStatus.QUEUED
