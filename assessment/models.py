@@ -72,7 +72,7 @@ class HouseholdAssessment(models.Model):
     per_capita_income = models.DecimalField(
         _("latest per-capita monthly income"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    months_above_line = models.PositiveSmallIntegerField(_("months above the line (last 6)"), default=0)
+    months_above_line = models.PositiveSmallIntegerField(_("months above the line in a row"), default=0)
     dibao_line = models.DecimalField(_("minimum living line"), max_digits=8, decimal_places=2, null=True, blank=True)
     visits_done = models.PositiveSmallIntegerField(_("visits done"), default=0)
     visits_due = models.PositiveSmallIntegerField(_("visits due"), default=0)
