@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from accounts.models import Organization
 from assessment.models import AnnualSummary, AssessmentRun
+from assessment.monitoring import alerts_refresh
 from assessment.services import assessment_execute, assessment_start
 
 
@@ -19,3 +20,8 @@ def seed_assessments(*, province_code: str = "330000", years_back: int = 2) -> i
         assessment_execute(run=AssessmentRun.objects.get(pk=run.pk))
         done += 1
     return done
+
+
+def seed_alerts() -> int:
+    """What the daily monitoring would raise today, so that "My work" shows alerts without a beat running."""
+    return alerts_refresh()["created"]

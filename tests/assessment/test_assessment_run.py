@@ -12,7 +12,7 @@ from accounts.errors import DomainError
 from assessment import services
 from assessment.choices import Recommendation, RunStatus
 from assessment.compute import StandardCache, assess_chunk, month_ends, months_above, visits_due
-from assessment.models import AnnualSummary, AssessmentRun, HouseholdAssessment
+from assessment.models import Alert, AnnualSummary, AssessmentRun, HouseholdAssessment
 from assessment.services import assessment_execute, assessment_start, files_to_assess
 from cases.models import HardshipFile, Member
 from cases.services.households import Finances, income_assess
@@ -214,8 +214,11 @@ def test_seed_demo_leaves_two_past_years_of_summaries_and_this_one(db):
     province = AnnualSummary.objects.filter(organization__code="330000")
     assert set(province.values_list("year", flat=True)) >= {this_year - 2, this_year - 1, this_year}
     assert all(summary.new or summary.files_at_start for summary in province)
+    assert Alert.objects.open().exists()  # the daily monitoring's first pass, so "My work" has something to show
+    alerts = Alert.objects.count()
     call_command("seed_demo", force=True)
     assert AssessmentRun.objects.count() == 3  # nothing new the second time
+    assert Alert.objects.count() == alerts
 
 
 def test_a_file_closed_during_the_year_is_assessed_as_what_it_became(tree, active_file, caseworker, approver, leader):

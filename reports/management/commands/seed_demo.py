@@ -28,12 +28,13 @@ class Command(BaseCommand):
         new_programs = programs_demo.seed_programs()
         applications = 0 if no_households else programs_demo.seed_applications()
         assessed_years = 0 if no_households else assessment_demo.seed_assessments()
+        alerts = 0 if no_households else assessment_demo.seed_alerts()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(unions)} unions, {len(users)} users, {households} new households, "
                 f"{Program.objects.count()} programs ({new_programs} new), {Budget.objects.count()} budget lines, "
                 f"{applications} new aid applications, {programs_demo.disbursement_count()} disbursements, "
-                f"{assessed_years} years assessed."
+                f"{assessed_years} years assessed, {alerts} new alerts."
             )
         )
         counts = programs_demo.application_counts()
