@@ -67,7 +67,7 @@ MENU = [
     MenuEntry(
         _("Year-end assessment"),
         _("Annual effectiveness assessment and its summary."),
-        frozenset({Role.APPROVER, Role.LEADER}),
+        frozenset({Role.CASEWORKER, Role.APPROVER, Role.LEADER}),
         "assessment:assessment",
     ),
     MenuEntry(

@@ -146,14 +146,28 @@ def _recommend(inputs: Inputs) -> tuple[str, list[str]]:
 
 
 class StandardCache:
-    """Local standards looked up once per union and year within a run."""
+    """The local standard of each union for the run's year: nearest up the tree, read at most once per chunk."""
 
     def __init__(self, year: int):
         self.year, self.by_union = year, {}
 
+    def prefetch(self, unions) -> None:
+        missing = {union.pk: union for union in unions if union.pk not in self.by_union}
+        if not missing:
+            return
+        paths = {path for union in missing.values() for path in union.ancestor_paths()}
+        found = {
+            standard.organization.path: standard
+            for standard in LocalStandard.objects.filter(organization__path__in=paths, year=self.year).select_related(
+                "organization"
+            )
+        }
+        for union in missing.values():
+            nearest = (found[path] for path in reversed(union.ancestor_paths()) if path in found)
+            self.by_union[union.pk] = next(nearest, None)
+
     def get(self, organization):
-        if organization.pk not in self.by_union:
-            self.by_union[organization.pk] = LocalStandard.objects.for_union(organization, self.year)
+        self.prefetch([organization])
         return self.by_union[organization.pk]
 
 
@@ -164,6 +178,7 @@ def assess_chunk(
     household_ids = [file.household_id for file in files]
     file_ids = [file.pk for file in files]
     year_end = assessment_day(year, today)
+    standards.prefetch(file.household.organization for file in files)
 
     incomes = defaultdict(list)
     for household_id, day, income, line in (
@@ -191,9 +206,9 @@ def assess_chunk(
     ):  # fmt: skip
         aid[household_id][kind] = str(total)
     members = defaultdict(list)
-    for household_id, health in Member.objects.filter(household_id__in=household_ids, is_active=True).values_list(
-        "household_id", "health"
-    ):
+    # order_by(): the model's ordering joins the households only to sort them.
+    current = Member.objects.filter(household_id__in=household_ids, is_active=True).order_by()
+    for household_id, health in current.values_list("household_id", "health"):
         members[household_id].append(health)
 
     results = {}

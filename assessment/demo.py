@@ -16,7 +16,7 @@ def seed_assessments(*, province_code: str = "330000", years_back: int = 2) -> i
     for year in range(this_year - years_back, this_year + 1):
         if AnnualSummary.objects.filter(organization=province, year=year).exists():
             continue
-        run = assessment_start(organization=province, year=year)
+        run = assessment_start(organization=province, year=year, queue=False)
         assessment_execute(run=AssessmentRun.objects.get(pk=run.pk))
         done += 1
     return done

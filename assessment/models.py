@@ -29,6 +29,8 @@ class AssessmentRun(ScopedModel):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    # Moved on by every chunk: a run that is "running" but quiet for long has lost its worker.
+    progressed_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -53,22 +55,22 @@ class AssessmentRun(ScopedModel):
     def is_active(self) -> bool:
         return self.status in ACTIVE_RUN_STATUSES
 
+    def looks_stuck(self, now, quiet) -> bool:
+        """Queued or running, but nothing has moved for `quiet` (a timedelta): the worker was lost."""
+        last = self.progressed_at or self.started_at or self.created_at
+        return self.is_active and last is not None and now - last > quiet
+
     @property
     def percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else (100 if self.status == RunStatus.SUCCEEDED else 0)
 
 
-class HouseholdAssessmentQuerySet(ScopedQuerySet):
-    pass
-
-
-class HouseholdAssessment(models.Model):
+class HouseholdAssessment(ScopedModel):
     """What the year-end assessment found for one file, the inputs it used, and its recommendation with reasons."""
 
     run = models.ForeignKey(AssessmentRun, on_delete=models.PROTECT, related_name="assessments")
     file = models.ForeignKey("cases.HardshipFile", on_delete=models.PROTECT, related_name="assessments")
     year = models.PositiveSmallIntegerField(_("year"))
-    org_path = models.CharField(max_length=255, db_index=True, editable=False)
     per_capita_income = models.DecimalField(
         _("latest per-capita monthly income"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -84,7 +86,7 @@ class HouseholdAssessment(models.Model):
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     assessed_at = models.DateTimeField(_("assessed at"), auto_now=True)
 
-    objects = HouseholdAssessmentQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household assessment")

@@ -58,8 +58,12 @@ def _refuse_second_run(organization: Organization, year: int) -> None:
 
 
 @transaction.atomic
-def assessment_start(*, organization: Organization, year: int, by: User | None = None) -> AssessmentRun:
-    """Queue a run for the union and its subtree (by None: the beat schedule). At most one active per union and year."""
+def assessment_start(
+    *, organization: Organization, year: int, by: User | None = None, queue: bool = True
+) -> AssessmentRun:
+    """Queue a run for the union and its subtree (by None: the beat schedule). At most one active per union and year.
+
+    With `queue=False` the caller carries it out itself (`run_assessment --sync`)."""
     from assessment.tasks import assessment_run_task
 
     _ensure_may_run(by, organization)
@@ -71,7 +75,8 @@ def assessment_start(*, organization: Organization, year: int, by: User | None =
             run.save()
     except IntegrityError as error:  # a second request between our check and the insert
         raise RunAlreadyActive(_("An assessment of this union and year is already queued or running.")) from error
-    transaction.on_commit(lambda: assessment_run_task.apply_async(args=[run.pk], task_id=run.task_id))
+    if queue:
+        transaction.on_commit(lambda: assessment_run_task.apply_async(args=[run.pk], task_id=run.task_id))
     return run
 
 
@@ -161,7 +166,8 @@ def _assess_next_chunk(run: AssessmentRun, chunk_size: int, standards: StandardC
         inputs, recommendation, reasons = results[file.pk]
         rows.append(
             HouseholdAssessment(
-                run=run, file=file, year=run.year, org_path=file.org_path, recommendation=recommendation,
+                run=run, file=file, year=run.year, organization_id=file.organization_id, org_path=file.org_path,
+                recommendation=recommendation,
                 reasons=reasons, **{name: getattr(inputs, name) for name in INPUT_FIELDS},
             )
         )  # fmt: skip
@@ -169,9 +175,10 @@ def _assess_next_chunk(run: AssessmentRun, chunk_size: int, standards: StandardC
         rows,
         update_conflicts=True,
         unique_fields=["file", "year"],
-        update_fields=["run", "org_path", "recommendation", "reasons", "assessed_at", *INPUT_FIELDS],
+        update_fields=["run", "organization", "org_path", "recommendation", "reasons", "assessed_at", *INPUT_FIELDS],
     )
     locked.cursor = files[-1].pk
-    locked.done = _done(locked)
-    locked.save(update_fields=["cursor", "done"])
+    locked.done = min(locked.done + len(files), locked.total)
+    locked.progressed_at = timezone.now()
+    locked.save(update_fields=["cursor", "done", "progressed_at"])
     return True

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -24,6 +25,8 @@ from cases.services.files import TRANSITIONS, file_transition
 from programs.choices import ProgramKind
 
 PAGE_SIZE = 25
+# A queued or running run that has not moved for this long has lost its worker: offer to resume it.
+STUCK_AFTER = timedelta(minutes=15)
 # The recommendations a caseworker turns into a step of the file workflow with one click.
 PROPOSALS = {Recommendation.EXIT: "propose_exit", Recommendation.RELIEVE: "propose_relief"}
 
@@ -70,19 +73,22 @@ def assessment_page(request):
     query = request.GET.copy()
     query.pop("page", None)
     summary = next((row for row in summaries if row.year == year), None)
+    run = AssessmentRun.objects.filter(organization=union, year=year).select_related("started_by").first()
     context = {
         "union": union,
         "year": year,
         "form": form,
         "query": query.urlencode(),
-        "run": AssessmentRun.objects.filter(organization=union, year=year).select_related("started_by").first(),
+        "run": run,
         "may_start": _may_start(request.user),
         "summary": summary,
         "money_by_program": _money_by_program(summary),
         "summaries": summaries,
         "below": AnnualSummary.objects.filter(organization__parent=union, year=year).select_related("organization"),
         "page": Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page")),
-        "may_propose": request.user.has_role(Role.CASEWORKER),
+        # Proposals come from the latest year assessed, never from an older year's figures.
+        "may_propose": request.user.has_role(Role.CASEWORKER) and (not summaries or year == summaries[0].year),
+        "stuck": run is not None and run.looks_stuck(timezone.now(), STUCK_AFTER),
         "proposals": list(PROPOSALS),
     }
     return render(request, "assessment/assessment.html", context)
@@ -141,6 +147,8 @@ def assessment_propose(request, pk):
         pk=pk,
         recommendation__in=list(PROPOSALS),
     )
+    if HouseholdAssessment.objects.filter(file=assessment.file, year__gt=assessment.year).exists():
+        raise Http404  # an older year's result: propose from the latest assessment of the file
     action = PROPOSALS[assessment.recommendation]
     try:
         file_transition(file=assessment.file, action=action, by=request.user, comment="\n".join(assessment.reasons))

@@ -21,7 +21,13 @@ def make_run(organization, status=RunStatus.SUCCEEDED, year=YEAR, by=None):
 
 def make_assessment(run, file, recommendation=Recommendation.EXIT, reasons=REASONS):
     return HouseholdAssessment.objects.create(
-        run=run, file=file, year=run.year, org_path=file.org_path, recommendation=recommendation, reasons=reasons
+        run=run,
+        file=file,
+        year=run.year,
+        organization=file.organization,
+        org_path=file.org_path,
+        recommendation=recommendation,
+        reasons=reasons,
     )
 
 
@@ -290,3 +296,25 @@ def test_a_leader_of_the_city_may_look_at_a_county(client, tree, assessed):
     response = client.get(PAGE, {"org": tree["county"].pk, "year": YEAR})
     assert response.status_code == 200
     assert assessed.file.number in response.content.decode()
+
+
+def test_a_run_quiet_for_a_quarter_of_an_hour_offers_to_resume(client, tree, leader):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run = make_run(tree["county"], status=RunStatus.RUNNING)
+    client.force_login(leader)
+    assert 'data-testid="stuck"' not in client.get(PAGE, {"year": YEAR}).content.decode()
+    AssessmentRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now() - timedelta(minutes=20))
+    html = client.get(PAGE, {"year": YEAR}).content.decode()
+    assert 'data-testid="stuck"' in html and f"/assessment/runs/{run.pk}/resume/" in html
+
+
+def test_an_older_years_recommendation_cannot_become_a_proposal(client, tree, assessed, caseworker):
+    newer = make_run(tree["county"], year=YEAR + 1)
+    make_assessment(newer, assessed.file, recommendation=Recommendation.REMAIN)
+    client.force_login(caseworker)
+    assert client.post(f"/assessment/households/{assessed.pk}/propose/").status_code == 404
+    assessed.file.refresh_from_db()
+    assert assessed.file.status == "active"

@@ -30,3 +30,15 @@ def test_the_beat_schedule_runs_the_assessment_in_december_and_monitoring_daily(
     assert schedule["year-end-assessment"]["task"] == "assessment.tasks.assessment_yearly"
     assert yearly.day_of_month == {20} and yearly.month_of_year == {12}
     assert schedule["daily-monitoring"]["task"] == "assessment.tasks.monitoring_daily"
+
+
+def test_the_command_runs_an_assessment_here_with_sync_and_queues_nothing(tree, active_file, monkeypatch, capsys):
+    from django.core.management import call_command
+
+    queued = []
+    monkeypatch.setattr(assessment_run_task, "apply_async", lambda *args, **kwargs: queued.append(kwargs))
+    call_command("run_assessment", year=2026, org="330281", sync=True)
+    run = AssessmentRun.objects.get()
+    assert (run.status, run.done, run.total) == (RunStatus.SUCCEEDED, 1, 1)
+    assert queued == []
+    assert "330281" in capsys.readouterr().out

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             unions = list(Organization.objects.filter(kind=OrganizationKind.PROVINCIAL, is_active=True))
         for union in unions:
             try:
-                run = assessment_start(organization=union, year=year)
+                run = assessment_start(organization=union, year=year, queue=not sync)
             except DomainError as error:
                 raise CommandError(error.message) from error
             if sync:
