@@ -63,6 +63,7 @@ MENU = [
         _("Dashboard"),
         _("Headline numbers and trends for my union and below."),
         frozenset({Role.APPROVER, Role.LEADER}),
+        "reports:dashboard",
     ),
     MenuEntry(
         _("Year-end assessment"),
@@ -74,6 +75,7 @@ MENU = [
         _("Ledgers"),
         _("Excel ledgers: households, disbursements, assessment."),
         ALL_ROLES,
+        "reports:ledgers",
     ),
     MenuEntry(
         _("Administration"),

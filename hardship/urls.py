@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("programs.urls")),
     path("", include("assessment.urls")),
+    path("", include("reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
