@@ -34,10 +34,8 @@ def visit_create(request, pk):
     return render(request, "cases/visit_form.html", context)
 
 
-@login_required
-def attachment_download(request, pk):
-    """Attachments are never on a public URL: each download is checked against the user's scope."""
-    attachment = get_object_or_404(VisitAttachment.objects.visible_to(request.user), pk=pk)
+def private_file_response(attachment) -> FileResponse:
+    """An uploaded photo or PDF, served to a user the caller has already checked; shown inline, never cached."""
     inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
     response = FileResponse(
         attachment.file.open("rb"),
@@ -48,3 +46,9 @@ def attachment_download(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def attachment_download(request, pk):
+    """Attachments are never on a public URL: each download is checked against the user's scope."""
+    return private_file_response(get_object_or_404(VisitAttachment.objects.visible_to(request.user), pk=pk))

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,6 +9,7 @@ from accounts.errors import DomainError
 from accounts.roles import Role
 from cases.models import Household
 from cases.selectors import may_see_sensitive
+from cases.views.visits import private_file_response
 from programs.forms import ApplicationForm, ApproveForm, CommentForm, DisbursementForm
 from programs.models import AidApplication, ApplicationAttachment, Budget
 from programs.selectors import programs_for_household
@@ -177,10 +178,4 @@ def disbursement_create(request, pk):
 @login_required
 def attachment_download(request, pk):
     """Attachments are never on a public URL: each download is checked against the user's scope."""
-    attachment = get_object_or_404(ApplicationAttachment.objects.visible_to(request.user), pk=pk)
-    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
-                            as_attachment=not inline, filename=attachment.original_name)  # fmt: skip
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_file_response(get_object_or_404(ApplicationAttachment.objects.visible_to(request.user), pk=pk))
