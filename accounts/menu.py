@@ -78,6 +78,12 @@ MENU = [
         "reports:ledgers",
     ),
     MenuEntry(
+        _("Import households"),
+        _("Register many households at once from an Excel roster."),
+        frozenset({Role.CASEWORKER}),
+        "reports:imports",
+    ),
+    MenuEntry(
         _("Administration"),
         _("Unions, users, programs, budgets and local standards."),
         frozenset({Role.ADMIN}),

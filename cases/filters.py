@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import BootstrapMixin
 from accounts.models import Organization, User
-from cases.choices import Category, Cause, FileStatus, FilingLevel, Origin
+from cases.choices import FILED_STATUSES, Category, Cause, FileStatus, FilingLevel, Origin
 from cases.identity import normalize_id_number
 from cases.models import Household, Member
+
+LEFT_STATUSES = [FileStatus.EXITED, FileStatus.RELIEVED]
 
 
 class FilterForm(BootstrapMixin, forms.Form):
@@ -36,6 +38,11 @@ class HouseholdFilter(django_filters.FilterSet):
         label=_("contact person"), queryset=User.objects.none(), field_name="current_file__contact_person"
     )
     year = django_filters.NumberFilter(label=_("year opened"), field_name="current_file__opened_year")
+    # The dashboard's drill-down links: files filed (approved) or closed in a year, and filed files only.
+    activated_year = django_filters.NumberFilter(label=_("year filed"), field_name="current_file__activated_on__year")
+    closed_year = django_filters.NumberFilter(label=_("year closed"), field_name="current_file__closed_on__year")
+    filed = django_filters.BooleanFilter(label=_("Filed files only"), method="filed_only", widget=forms.CheckboxInput)
+    left = django_filters.BooleanFilter(label=_("Exited or relieved"), method="left_out", widget=forms.CheckboxInput)
 
     class Meta:
         model = Household
@@ -49,6 +56,12 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def in_union(self, queryset, name, union):
         return queryset.filter(org_path__startswith=union.path)
+
+    def filed_only(self, queryset, name, value):
+        return queryset.filter(current_file__status__in=FILED_STATUSES) if value else queryset
+
+    def left_out(self, queryset, name, value):
+        return queryset.filter(current_file__status__in=LEFT_STATUSES) if value else queryset
 
     def visit_overdue(self, queryset, name, value):
         if not value:

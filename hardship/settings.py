@@ -155,6 +155,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Task modules not named tasks.py, which autodiscovery would miss.
+CELERY_IMPORTS = ["reports.import_tasks"]
 # The year-end assessment runs for every provincial union on this day of December (default the 20th).
 ASSESSMENT_DAY = int(os.environ.get("ASSESSMENT_DAY", "20"))
 ASSESSMENT_MONTH = int(os.environ.get("ASSESSMENT_MONTH", "12"))

@@ -1,0 +1,130 @@
+"""The import job (ImportJob): upload, check and commit a household roster, directly or in the background.
+
+A file with more member rows than `IMPORT_DIRECT_MAX_ROWS` is checked and committed by the Celery task below; the job
+row keeps its status, its counts and its errors either way, and is the record of the upload.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.errors import DomainError, NotPermitted
+from accounts.permissions import may_act_as
+from accounts.roles import Role
+from reports.importing import roster_read, roster_size, roster_write
+from reports.models import ImportJob, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_STATUSES = [ImportStatus.QUEUED, ImportStatus.VALIDATING]
+MAX_STORED_ERRORS = 5000
+
+
+def direct_max_rows() -> int:
+    return getattr(settings, "IMPORT_DIRECT_MAX_ROWS", 2000)
+
+
+def ensure_may_import(user, organization) -> None:
+    if not may_act_as(user, Role.CASEWORKER, organization):
+        raise NotPermitted(_("Only a caseworker of this union or a union above it may import households into it."))
+
+
+def import_upload(*, organization, by, upload) -> ImportJob:
+    """Keep the file as a job and check it: here when it is small, in the background when it is big."""
+    ensure_may_import(by, organization)
+    job = ImportJob(uploaded_by=by, original_name=upload.name[:200], file=upload)
+    job.set_organization(organization)
+    job.save()
+    try:
+        with job.file.open("rb") as file:
+            job.rows = roster_size(file)
+    except DomainError as error:
+        job.status, job.errors = (
+            ImportStatus.INVALID,
+            [{"sheet": "", "row": None, "column": "", "message": error.message}],
+        )
+        job.save(update_fields=["status", "errors", "rows"])
+        return job
+    job.save(update_fields=["rows"])
+    if job.rows <= direct_max_rows():
+        return import_check(job=job)
+    language = translation.get_language()
+    transaction.on_commit(lambda: import_households_task.delay(job.pk, "check", by.pk, language))
+    return job
+
+
+def import_check(*, job: ImportJob) -> ImportJob:
+    """Check every row; the job ends "ready to import" or "has errors" with the list of errors."""
+    job.status = ImportStatus.VALIDATING
+    job.save(update_fields=["status"])
+    try:
+        with job.file.open("rb") as file:
+            roster = roster_read(file, user=job.uploaded_by)
+    except DomainError as error:
+        roster = None
+        job.errors = [{"sheet": "", "row": None, "column": "", "message": error.message}]
+    if roster is not None:
+        job.households, job.rows = len(roster.households), roster.member_count
+        job.errors = roster.errors[:MAX_STORED_ERRORS]
+    job.status = ImportStatus.INVALID if job.errors else ImportStatus.VALID
+    job.save(update_fields=["status", "errors", "households", "rows"])
+    return job
+
+
+def import_commit(*, job: ImportJob, by) -> ImportJob:
+    ensure_may_import(by, job.organization)
+    if job.status != ImportStatus.VALID:
+        raise DomainError(_("Only a checked file without errors can be imported, and only once."))
+    if job.rows <= direct_max_rows():
+        return import_write(job=job, by=by)
+    job.status = ImportStatus.QUEUED
+    job.save(update_fields=["status"])
+    language = translation.get_language()
+    transaction.on_commit(lambda: import_households_task.delay(job.pk, "commit", by.pk, language))
+    return job
+
+
+def import_write(*, job: ImportJob, by) -> ImportJob:
+    """Check the file again (the register may have changed) and write all of it, or nothing. Safe to run twice."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("organization").get(pk=job.pk)
+        if job.status == ImportStatus.COMMITTED:
+            return job
+        with job.file.open("rb") as file:
+            roster = roster_read(file, user=by)
+        if roster.errors:
+            job.status, job.errors = ImportStatus.INVALID, roster.errors[:MAX_STORED_ERRORS]
+            job.save(update_fields=["status", "errors"])
+            return job
+        try:
+            with transaction.atomic():
+                roster_write(roster=roster, organization=job.organization, by=by)
+        except DomainError as error:
+            job.status, job.error = ImportStatus.FAILED, error.message
+            job.save(update_fields=["status", "error"])
+            return job
+        job.status, job.committed_at = ImportStatus.COMMITTED, timezone.now()
+        job.households, job.rows = len(roster.households), roster.member_count
+        job.save(update_fields=["status", "committed_at", "households", "rows"])
+    return job
+
+
+@shared_task(name="reports.import_households", acks_late=True)
+def import_households_task(job_id: int, step: str, user_id: int, language: str | None = None) -> None:
+    """Check ("check") or write ("commit") an uploaded roster in the background."""
+    from accounts.models import User
+
+    job = ImportJob.objects.select_related("organization", "uploaded_by").get(pk=job_id)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            if step == "commit":
+                import_write(job=job, by=User.objects.get(pk=user_id))
+            elif job.status in ACTIVE_STATUSES:
+                import_check(job=job)
+        except Exception as error:
+            logger.exception("import job %s failed", job_id)
+            ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, error=str(error)[:2000])
