@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.tasks.assessment_yearly",
         "schedule": crontab(hour=1, minute=0, day_of_month=ASSESSMENT_DAY, month_of_year=ASSESSMENT_MONTH),
     },
+    "purge-expired-exports": {
+        "task": "reports.tasks.export_files_purge_task",
+        "schedule": crontab(minute=40),
+    },
     "daily-monitoring": {
         "task": "assessment.tasks.monitoring_daily",
         "schedule": crontab(hour=2, minute=30),

@@ -1,0 +1,29 @@
+"""Background jobs of the reports: they take ids, load, and call a service. Safe to run twice."""
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(acks_late=True)
+def ledger_export_task(job_id: int) -> None:
+    from reports.exports import export_job_execute
+    from reports.models import ExportJob
+
+    try:
+        export_job_execute(job=ExportJob.objects.get(pk=job_id))
+    except Exception:
+        # The job row now says "failed" with the error; the page shows it and the user may export again.
+        logger.exception("ledger export job %s failed", job_id)
+
+
+@shared_task
+def export_files_purge_task() -> int:
+    """Delete the files of export jobs whose download time is over (for the beat schedule)."""
+    from reports.exports import export_files_purge
+
+    purged = export_files_purge()
+    logger.info("export files purged: %d", purged)
+    return purged

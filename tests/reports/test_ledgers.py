@@ -1,0 +1,334 @@
+"""The three Excel ledgers: sheets, headers, rows, formats, masking by role, formula injection, scoping, the export
+log, a query count that does not grow with the rows, and the command that writes the same workbook."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+
+from accounts.roles import Role
+from assessment.services import assessment_execute, assessment_start
+from cases.choices import Relation
+from cases.identity import mask_account, mask_id_number, mask_phone
+from cases.models import Member
+from programs.choices import ProgramKind
+from programs.services.money import disbursement_record
+from reports import ledgers
+from reports.exports import ledger_export
+from reports.models import ExportLog, LedgerKind
+from tests.cases.factories import make_active_file, make_household, make_standard, member_values
+from tests.factories import UserFactory
+from tests.programs.factories import make_program, make_tiers
+from tests.programs.helpers import grant
+
+YEAR = 2026
+PHONE = "13812345678"
+ACCOUNT = "6222021234567890123"
+INJECTION = '=HYPERLINK("http://evil.example","点击")'
+REFERENCE_INJECTION = "=cmd|' /C calc'!A0"
+
+
+def filed_household(union, caseworker, approver, address="余姚市阳明街道新建路12号"):
+    members = [
+        member_values(phone=PHONE, employer="阳明光学"),
+        member_values(Relation.SPOUSE, "李娜", date(1982, 3, 2), employer="+86 快递站", health="serious"),
+        member_values(Relation.CHILD, "张小雨", date(2008, 9, 1), work_status="not_working_age"),
+    ]
+    household = make_household(
+        union, caseworker, members=members, address=address, bank_name="中国工商银行", bank_account=ACCOUNT
+    )
+    return make_active_file(household, caseworker, approver)
+
+
+@pytest.fixture
+def standard(tree):
+    return make_standard(tree["province"])
+
+
+@pytest.fixture
+def outsider_approver(tree):
+    return UserFactory(username="outsider_approver", organization=tree["sibling_county"], role=Role.APPROVER)
+
+
+@pytest.fixture
+def files(tree, standard, caseworker, approver):
+    """Two files in 余姚: one on a plain street, one whose address would be a formula in Excel."""
+    return [
+        filed_household(tree["street_a"], caseworker, approver),
+        filed_household(tree["street_b"], caseworker, approver, address=INJECTION),
+    ]
+
+
+@pytest.fixture
+def outsider_file(tree, standard, outsider, outsider_approver):
+    return filed_household(tree["sibling_street"], outsider, outsider_approver, address="慈溪市浒山街道")
+
+
+@pytest.fixture
+def payment(tree, files, caseworker, approver):
+    make_tiers()
+    program = make_program(tree["county"], ProgramKind.HOLIDAY)
+    application = grant(program, files[0].household, caseworker, approver)
+    disbursement_record(
+        application=application, by=caseworker, paid_on=date(YEAR, 6, 1), method="bank_transfer",
+        reference=REFERENCE_INJECTION,
+    )  # fmt: skip
+    return application.disbursement
+
+
+def workbook_of(content: bytes):
+    return load_workbook(io.BytesIO(content))
+
+
+def rows_of(sheet) -> list[dict]:
+    values = list(sheet.values)
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+def export(kind, organization, user, year=YEAR, via="test", **options) -> bytes:
+    target = io.BytesIO()
+    ledger_export(kind=kind, organization=organization, year=year, user=user, target=target, via=via, **options)
+    return target.getvalue()
+
+
+def download(client, user, kind, organization, year=YEAR):
+    client.force_login(user)
+    return client.post("/ledgers/export/", {"kind": kind, "org": organization.pk, "year": year})
+
+
+def content_of(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+class TestHouseholdLedger:
+    def test_it_has_the_chinese_sheets_and_headers_and_a_row_per_file_with_its_members(
+        self, tree, files, payment, caseworker
+    ):
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker))
+
+        assert book.sheetnames == ["困难职工家庭台账", "家庭成员"]
+        assert all(len(name) <= 31 for name in book.sheetnames)
+        sheet = book["困难职工家庭台账"]
+        assert [cell.value for cell in sheet[1]] == [header for _key, header in ledgers.HOUSEHOLD_COLUMNS]
+        rows = rows_of(sheet)
+        assert sorted(row["档案编号"] for row in rows) == sorted(file.number for file in files)
+        first = next(row for row in rows if row["档案编号"] == files[0].number)
+        assert first["户主姓名"] == "张伟"
+        assert first["家庭人口"] == 3
+        assert first["困难类别"] == "深度困难"
+        assert first["主要致困原因"] == "患重特大疾病"
+        assert first["档案状态"] == "在档"
+        assert first["建档日期"].date() == date(YEAR, 3, 9)
+        assert first["帮扶联系责任人"] == str(caseworker)
+        assert first["送温暖(元)"] == 1500
+        assert first["帮扶金额合计(元)"] == 1500
+        assert first["帮扶措施总数"] == 0
+        members = rows_of(book["家庭成员"])
+        assert [header for _key, header in ledgers.MEMBER_COLUMNS] == list(members[0])
+        assert len(members) == 6
+        assert {row["与户主关系"] for row in members} == {"户主", "配偶", "子女"}
+
+    def test_the_caseworker_gets_full_ids_phones_accounts_and_health(self, tree, files, caseworker):
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker))
+        head = Member.objects.get(household=files[0].household, relation="head")
+        row = next(row for row in rows_of(book.worksheets[0]) if row["档案编号"] == files[0].number)
+        assert (row["户主身份证号"], row["户主手机号码"], row["银行卡号"]) == (head.id_number, PHONE, ACCOUNT)
+        spouse = next(row for row in rows_of(book["家庭成员"]) if row["姓名"] == "李娜")
+        assert spouse["健康状况"] != ledgers.MASK
+        assert ExportLog.objects.get().masked is False
+
+    def test_the_leader_gets_masked_ids_phones_accounts_and_health(self, tree, files, leader):
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], leader))
+        head = Member.objects.get(household=files[0].household, relation="head")
+        row = next(row for row in rows_of(book.worksheets[0]) if row["档案编号"] == files[0].number)
+        expected = (mask_id_number(head.id_number), mask_phone(PHONE), mask_account(ACCOUNT))
+        assert (row["户主身份证号"], row["户主手机号码"], row["银行卡号"]) == expected
+        members = rows_of(book["家庭成员"])
+        assert all("*" in row["身份证号"] for row in members)
+        assert {row["健康状况"] for row in members} == {ledgers.MASK}
+        assert ExportLog.objects.get().masked is True
+
+    def test_formula_like_text_comes_back_as_a_string_not_a_formula(self, tree, files, caseworker):
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker))
+        cells = [cell for row in book.worksheets[0].iter_rows(min_row=2) for cell in row if cell.value == INJECTION]
+        assert len(cells) == 1
+        assert cells[0].data_type == "s" and cells[0].quotePrefix
+        employer = [cell for row in book["家庭成员"].iter_rows(min_row=2) for cell in row if cell.value == "+86 快递站"]
+        assert employer and all(cell.data_type == "s" for cell in employer)
+
+    def test_an_outsiders_households_never_appear_in_the_county_ledger(self, tree, files, outsider_file, caseworker):
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker))
+        numbers = {row["档案编号"] for row in rows_of(book.worksheets[0])}
+        assert outsider_file.number not in numbers and len(numbers) == 2
+        assert "慈溪" not in str([row for row in book["家庭成员"].values])
+
+        province_admin = UserFactory(organization=tree["province"], role=Role.APPROVER)
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["province"], province_admin))
+        assert outsider_file.number in {row["档案编号"] for row in rows_of(book.worksheets[0])}
+
+    def test_the_header_is_frozen_filtered_and_sized_and_money_and_dates_are_formatted(self, tree, files, caseworker):
+        sheet = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker)).worksheets[0]
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}3"
+        assert sheet.column_dimensions["D"].width == 36  # the address
+        assert sheet["A1"].font.b
+        headers = [cell.value for cell in sheet[1]]
+        assert sheet.cell(2, headers.index("帮扶金额合计(元)") + 1).number_format == "#,##0.00"
+        assert sheet.cell(2, headers.index("建档日期") + 1).number_format == "yyyy-mm-dd"
+
+    def test_a_file_closed_before_the_year_is_left_out(self, tree, files, caseworker):
+        type(files[0]).objects.filter(pk=files[0].pk).update(closed_on=date(YEAR - 1, 12, 31))
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker))
+        assert [row["档案编号"] for row in rows_of(book.worksheets[0])] == [files[1].number]
+        assert {row["家庭编码"] for row in rows_of(book["家庭成员"])} == {files[1].household.code}
+
+    def test_the_query_count_does_not_grow_with_the_rows(self, tree, standard, caseworker, approver,
+                                                         django_assert_max_num_queries):  # fmt: skip
+        filed_household(tree["street_a"], caseworker, approver)
+        with CaptureQueriesContext(connection) as one:
+            export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker)
+        for _ in range(4):
+            filed_household(tree["street_b"], caseworker, approver)
+        with django_assert_max_num_queries(12), CaptureQueriesContext(connection) as five:
+            export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker)
+        assert len(five) == len(one)
+
+
+class TestDisbursementLedger:
+    def test_a_row_per_payment_from_the_frozen_snapshot(self, tree, payment, caseworker):
+        book = workbook_of(export(LedgerKind.DISBURSEMENTS, tree["county"], caseworker))
+        assert book.sheetnames == ["帮扶资金发放台账"]
+        sheet = book.worksheets[0]
+        assert [cell.value for cell in sheet[1]] == [header for _key, header in ledgers.DISBURSEMENT_COLUMNS]
+        (row,) = rows_of(sheet)
+        snapshot = payment.snapshot
+        assert row["受助人姓名"] == snapshot["beneficiary_name"] == "张伟"
+        assert row["受助人身份证号"] == snapshot["beneficiary_id_masked"]
+        assert (row["档案编号"], row["困难类别"], row["所属工会"]) == (
+            snapshot["file_number"], "深度困难", tree["street_a"].name,
+        )  # fmt: skip
+        assert row["银行卡号"] == ACCOUNT
+        assert (row["发放金额(元)"], row["发放方式"], row["项目类别"]) == (1500, "银行转账", "送温暖")
+        assert row["发放日期"].date() == date(YEAR, 6, 1)
+        reference = sheet.cell(2, list(row).index("凭证号") + 1)
+        assert (reference.value, reference.data_type) == (REFERENCE_INJECTION, "s")
+
+    def test_the_leader_gets_the_bank_account_masked(self, tree, payment, leader):
+        (row,) = rows_of(workbook_of(export(LedgerKind.DISBURSEMENTS, tree["county"], leader)).worksheets[0])
+        assert row["银行卡号"] == mask_account(ACCOUNT)
+
+    def test_another_year_and_an_outsider_union_have_none(self, tree, payment, caseworker, outsider):
+        assert rows_of(workbook_of(export(LedgerKind.DISBURSEMENTS, tree["county"], caseworker, YEAR - 1)).active) == []
+        sibling = workbook_of(export(LedgerKind.DISBURSEMENTS, tree["sibling_county"], outsider))
+        assert rows_of(sibling.active) == []
+
+
+class TestAssessmentReport:
+    def test_the_summary_sheet_and_a_row_per_household_assessment(self, tree, files, outsider_file, leader):
+        run = assessment_start(organization=tree["county"], year=YEAR, queue=False)
+        assessment_execute(run=run)
+        book = workbook_of(export(LedgerKind.ASSESSMENT, tree["county"], leader))
+
+        assert book.sheetnames == ["年度汇总", "户评估结果"]
+        summary = dict(list(book["年度汇总"].values)[1:])
+        assert (summary["工会"], summary["年度"], summary["年末在档户数"]) == (tree["county"].name, YEAR, 2)
+        rows = rows_of(book["户评估结果"])
+        assert [header for _key, header in ledgers.ASSESSMENT_COLUMNS] == list(rows[0])
+        assert sorted(row["档案编号"] for row in rows) == sorted(file.number for file in files)
+        assert all(row["评估建议"] and row["户主姓名"] == "张伟" for row in rows)
+
+    def test_a_year_without_assessment_says_so(self, tree, leader):
+        book = workbook_of(export(LedgerKind.ASSESSMENT, tree["county"], leader))
+        assert list(book["年度汇总"].values)[-1] == ("说明", "本年度尚未完成评估")
+        assert rows_of(book["户评估结果"]) == []
+
+
+class TestLedgersPage:
+    def test_it_offers_the_ledgers_and_the_unions_in_scope(self, client, tree, leader):
+        client.force_login(leader)
+        html = client.get("/ledgers/").content.decode()
+        assert 'data-testid="ledger-form"' in html
+        assert tree["street_a"].name in html and tree["sibling_county"].name not in html
+
+    def test_a_small_ledger_downloads_at_once_with_a_chinese_file_name(self, client, tree, files, leader):
+        response = download(client, leader, LedgerKind.HOUSEHOLDS, tree["county"])
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert "filename*=utf-8''" in response["Content-Disposition"]
+        assert "%E4%BD%99%E5%A7%9A" in response["Content-Disposition"]  # 余姚
+        assert response["Cache-Control"] == "private, no-store"
+        assert len(rows_of(workbook_of(content_of(response)).worksheets[0])) == 2
+        log = ExportLog.objects.get()
+        assert (log.user, log.kind, log.year, log.rows, log.via, log.masked, log.organization) == (
+            leader, LedgerKind.HOUSEHOLDS, YEAR, 2, "web", True, tree["county"],
+        )  # fmt: skip
+
+    def test_every_ledger_kind_writes_a_log_row(self, client, tree, payment, caseworker):
+        for kind in LedgerKind.values:
+            assert download(client, caseworker, kind, tree["county"]).status_code == 200
+        assert sorted(ExportLog.objects.values_list("kind", flat=True)) == sorted(LedgerKind.values)
+
+    def test_an_outsider_gets_404_for_a_union_outside_their_scope(self, client, tree, files, outsider):
+        assert download(client, outsider, LedgerKind.HOUSEHOLDS, tree["county"]).status_code == 404
+        assert not ExportLog.objects.exists()
+
+    def test_a_get_on_the_export_is_405(self, client, leader):
+        client.force_login(leader)
+        assert client.get("/ledgers/export/").status_code == 405
+
+    def test_a_ledger_above_the_cap_is_refused_with_a_message(self, client, tree, files, leader, settings):
+        settings.LEDGER_MAX_ROWS = 1
+        response = download(client, leader, LedgerKind.HOUSEHOLDS, tree["county"])
+        assert response.status_code == 302
+        assert "2" in [str(message) for message in response.wsgi_request._messages][0]
+        assert not ExportLog.objects.exists()
+
+    def test_a_year_in_the_future_is_refused(self, client, tree, leader):
+        response = download(client, leader, LedgerKind.HOUSEHOLDS, tree["county"], year=date.today().year + 1)
+        assert response.status_code == 302
+        assert not ExportLog.objects.exists()
+
+    def test_the_query_count_of_the_download_is_bounded(self, client, tree, files, payment, leader,
+                                                        django_assert_max_num_queries):  # fmt: skip
+        client.force_login(leader)
+        with django_assert_max_num_queries(25):
+            response = client.post("/ledgers/export/", {"kind": "households", "org": tree["county"].pk, "year": YEAR})
+            content_of(response)
+
+
+class TestCommand:
+    def test_it_writes_the_same_rows_as_the_web_export(self, client, tree, files, payment, caseworker, tmp_path):
+        web = workbook_of(content_of(download(client, caseworker, LedgerKind.HOUSEHOLDS, tree["county"])))
+        output = tmp_path / "ledger.xlsx"
+        call_command("export_ledger", kind="households", year=YEAR, org="330281", output=str(output), unmasked=True)
+        command = load_workbook(output)
+        for name in web.sheetnames:
+            assert list(command[name].values) == list(web[name].values)
+        log = ExportLog.objects.get(via="command")
+        assert (log.user, log.rows, log.masked) == (None, 2, False)
+
+    def test_it_masks_by_default_and_takes_the_root_union_without_org(self, tree, files, outsider_file, tmp_path):
+        output = tmp_path / "ledger.xlsx"
+        call_command("export_ledger", "--kind", "households", "--year", str(YEAR), "-o", str(output))
+        rows = rows_of(load_workbook(output).worksheets[0])
+        assert len(rows) == 3
+        assert all("*" in row["户主身份证号"] for row in rows)
+        assert ExportLog.objects.get().masked is True
+
+    def test_the_disbursement_ledger_is_the_same_from_the_command(self, client, tree, payment, caseworker, tmp_path):
+        web = workbook_of(content_of(download(client, caseworker, LedgerKind.DISBURSEMENTS, tree["county"])))
+        output = tmp_path / "payments.xlsx"
+        call_command("export_ledger", "--kind", "disbursements", "--year", str(YEAR), "--org", "330281",
+                     "--unmasked", "-o", str(output))  # fmt: skip
+        assert list(load_workbook(output).active.values) == list(web.active.values)
+
+
+def test_money_is_written_as_a_number_not_text(tree, files, payment, caseworker):
+    sheet = workbook_of(export(LedgerKind.DISBURSEMENTS, tree["county"], caseworker)).active
+    amount = sheet.cell(2, [cell.value for cell in sheet[1]].index("发放金额(元)") + 1)
+    assert amount.data_type == "n" and Decimal(str(amount.value)) == Decimal("1500")
