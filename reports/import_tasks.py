@@ -77,7 +77,8 @@ def import_check(*, job: ImportJob) -> ImportJob:
 
 def import_commit(*, job: ImportJob, by) -> ImportJob:
     ensure_may_import(by, job.organization)
-    if job.status != ImportStatus.VALID:
+    # A failed commit wrote nothing, so it may be tried again; the file is checked once more before writing.
+    if job.status not in (ImportStatus.VALID, ImportStatus.FAILED):
         raise DomainError(_("Only a checked file without errors can be imported, and only once."))
     if job.rows <= direct_max_rows():
         return import_write(job=job, by=by)

@@ -346,3 +346,14 @@ def test_the_page_query_count_does_not_grow_with_the_jobs(client, caseworker, tr
     with django_assert_max_num_queries(11):
         response = client.get("/imports/")
     assert response.content.decode().count("/imports/") >= 15
+
+
+def test_a_failed_import_wrote_nothing_and_can_be_tried_again(client, caseworker, tree):
+    job = import_upload(organization=tree["county"], by=caseworker, upload=upload_of(roster_bytes()))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, error="连接中断")
+    client.force_login(caseworker)
+    assert 'data-testid="retry"' in client.get(f"/imports/{job.pk}/").content.decode()
+    client.post(f"/imports/{job.pk}/commit/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.COMMITTED
+    assert Household.objects.count() == len(households())

@@ -332,3 +332,22 @@ def test_money_is_written_as_a_number_not_text(tree, files, payment, caseworker)
     sheet = workbook_of(export(LedgerKind.DISBURSEMENTS, tree["county"], caseworker)).active
     amount = sheet.cell(2, [cell.value for cell in sheet[1]].index("发放金额(元)") + 1)
     assert amount.data_type == "n" and Decimal(str(amount.value)) == Decimal("1500")
+
+
+def test_a_union_administrator_reads_the_export_log_of_the_union_and_cannot_change_it(client, tree):
+    from accounts.roles import Role
+    from reports.models import ExportLog
+    from tests.factories import UserFactory
+
+    admin_user = UserFactory(organization=tree["county"], role=Role.ADMIN, is_staff=True)
+    theirs = ExportLog(kind="households", year=2026, rows=3, via="web")
+    theirs.set_organization(tree["sibling_county"])
+    theirs.save()
+    ours = ExportLog(kind="households", year=2026, rows=7, via="web")
+    ours.set_organization(tree["county"])
+    ours.save()
+    client.force_login(admin_user)
+    response = client.get("/admin/reports/exportlog/")
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [ours]
+    assert client.get("/admin/reports/exportlog/add/").status_code == 403
