@@ -530,7 +530,7 @@ def _assessment_row(assessment: HouseholdAssessment, heads: dict[int, str], labe
         "union": assessment.organization.name,
         "file_status": shown(labels["status"], file.status),
         "recommendation": shown(labels["recommendation"], assessment.recommendation),
-        "reasons": "；".join(str(reason) for reason in assessment.reasons),
+        "reasons": "".join(str(reason) for reason in assessment.reasons),  # each reason is a sentence ending in 。
         "per_capita_income": assessment.per_capita_income,
         "months_above_line": assessment.months_above_line,
         "dibao_line": assessment.dibao_line,
