@@ -20,27 +20,36 @@ COUNTS = ["files_at_start", "new", "exited", "relieved", "cancelled", "returned"
           "visits_done", "visits_due", "measures_done", "measures_total", "households_paid"]  # fmt: skip
 
 
-def _file_counts(path: str, year: int):
+# Only filed (activated) files are counted; a file in `file_count_filters` is one of these.
+COUNTED_FILES = Q(activated_on__isnull=False)
+
+
+def file_count_filters(year: int) -> dict[str, Q]:
+    """The per-file condition of each file number of `year`, on HardshipFile fields (the dashboard counts these too)."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     in_year = Q(activated_on__gte=start, activated_on__lte=end)
     closed_in_year = Q(closed_on__gte=start, closed_on__lte=end)
     open_from = lambda day: Q(closed_on__isnull=True) | Q(closed_on__gte=day)  # noqa: E731
     open_at = lambda day: Q(activated_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))  # noqa: E731
     left = Q(status__in=[FileStatus.EXITED, FileStatus.RELIEVED]) & closed_in_year
+    return {
+        "files_at_start": Q(activated_on__lt=start) & open_from(start),
+        "new": in_year,
+        "exited": Q(status=FileStatus.EXITED) & closed_in_year,
+        "relieved": Q(status=FileStatus.RELIEVED) & closed_in_year,
+        "cancelled": Q(status=FileStatus.CANCELLED) & closed_in_year,
+        "returned": in_year & Q(origin=Origin.RETURNED),
+        "remaining": open_at(end),
+        "found_and_out": in_year & left,
+    }
+
+
+def _file_counts(path: str, year: int):
     return (
-        HardshipFile.objects.filter(org_path__startswith=path, activated_on__isnull=False)
+        HardshipFile.objects.filter(COUNTED_FILES, org_path__startswith=path)
         .values("org_path")
-        .annotate(
-            files_at_start=Count("id", filter=Q(activated_on__lt=start) & open_from(start)),
-            new=Count("id", filter=in_year),
-            exited=Count("id", filter=Q(status=FileStatus.EXITED) & closed_in_year),
-            relieved=Count("id", filter=Q(status=FileStatus.RELIEVED) & closed_in_year),
-            cancelled=Count("id", filter=Q(status=FileStatus.CANCELLED) & closed_in_year),
-            returned=Count("id", filter=in_year & Q(origin=Origin.RETURNED)),
-            remaining=Count("id", filter=open_at(end)),
-            found_and_out=Count("id", filter=in_year & left),
-        )
-    )  # fmt: skip
+        .annotate(**{name: Count("id", filter=condition) for name, condition in file_count_filters(year).items()})
+    )
 
 
 def _unions_up_to(path: str, top: str) -> list[str]:

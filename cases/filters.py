@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import BootstrapMixin
 from accounts.models import Organization, User
+from assessment.summaries import COUNTED_FILES
 from cases.choices import FILED_STATUSES, Category, Cause, FileStatus, FilingLevel, Origin
 from cases.identity import normalize_id_number
-from cases.models import Household, Member
+from cases.models import HardshipFile, Household, Member
 
 LEFT_STATUSES = [FileStatus.EXITED, FileStatus.RELIEVED]
+FILE_FILTERS = ["activated_year", "closed_year", "left"]
 
 
 class FilterForm(BootstrapMixin, forms.Form):
@@ -38,9 +40,10 @@ class HouseholdFilter(django_filters.FilterSet):
         label=_("contact person"), queryset=User.objects.none(), field_name="current_file__contact_person"
     )
     year = django_filters.NumberFilter(label=_("year opened"), field_name="current_file__opened_year")
-    # The dashboard's drill-down links: files filed (approved) or closed in a year, and filed files only.
-    activated_year = django_filters.NumberFilter(label=_("year filed"), field_name="current_file__activated_on__year")
-    closed_year = django_filters.NumberFilter(label=_("year closed"), field_name="current_file__closed_on__year")
+    # The dashboard's drill-down links: households with a file (any of theirs, not only the current one) filed
+    # (approved) or closed in a year, or exited or relieved. Applied together, in `filter_queryset`, on ONE file.
+    activated_year = django_filters.NumberFilter(label=_("year filed"), field_name="activated_on__year")
+    closed_year = django_filters.NumberFilter(label=_("year closed"), field_name="closed_on__year")
     filed = django_filters.BooleanFilter(label=_("Filed files only"), method="filed_only", widget=forms.CheckboxInput)
     left = django_filters.BooleanFilter(label=_("Exited or relieved"), method="left_out", widget=forms.CheckboxInput)
 
@@ -60,8 +63,31 @@ class HouseholdFilter(django_filters.FilterSet):
     def filed_only(self, queryset, name, value):
         return queryset.filter(current_file__status__in=FILED_STATUSES) if value else queryset
 
-    def left_out(self, queryset, name, value):
-        return queryset.filter(current_file__status__in=LEFT_STATUSES) if value else queryset
+    def filter_queryset(self, queryset):
+        """With a file filter, every file condition (and the status) must hold for one file of the household, so
+        "filed in Y and exited in Y" is one file, counted as AnnualSummary counts files."""
+        data = self.form.cleaned_data
+        conditions = Q()
+        if data.get("activated_year") is not None:
+            conditions &= Q(activated_on__year=data["activated_year"])
+        if data.get("closed_year") is not None:
+            conditions &= Q(closed_on__year=data["closed_year"])
+        if data.get("left"):
+            conditions &= Q(status__in=LEFT_STATUSES)
+        done = set(FILE_FILTERS)
+        if conditions:
+            if data.get("status"):
+                conditions &= Q(status=data["status"])
+                done.add("status")
+            files = HardshipFile.objects.filter(COUNTED_FILES, conditions, household=OuterRef("pk"))
+            queryset = queryset.filter(Exists(files))
+        for name, value in data.items():
+            if name not in done:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def left_out(self, queryset, name, value):  # applied in filter_queryset
+        return queryset
 
     def visit_overdue(self, queryset, name, value):
         if not value:

@@ -1,8 +1,9 @@
 """The leader dashboard's numbers: a union's subtree for a year, and the same numbers for each union just below it.
 
 Every count is read as a handful of indexed aggregates grouped by `org_path` and added up per union in Python, so
-the page's query count never grows with households or unions. File numbers count households by their current file,
-exactly as the household list filters them: each number equals the count of the list it links to.
+the page's query count never grows with households or unions. The year's file numbers count files exactly as
+AnnualSummary does; the numbers of files now count households by their current file. The household list filters
+the same way, so each number equals the count of the list it links to.
 """
 
 from collections import defaultdict
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from assessment.models import AnnualSummary
+from assessment.summaries import COUNTED_FILES, file_count_filters
 from cases.choices import FILED_STATUSES, Category, Cause, FileStatus
 from cases.models import FileEvent, HardshipFile, Household
 from programs.choices import ApplicationStatus, ProgramKind
@@ -27,8 +29,8 @@ ZERO = Decimal("0.00")
 LEFT = [FileStatus.EXITED, FileStatus.RELIEVED]
 # Files waiting for a decision: public notice before filing, and the exit steps.
 FILES_WAITING = [FileStatus.NOTICE, FileStatus.EXIT_PROPOSED, FileStatus.EXIT_NOTICE]
-FILE_COUNTS = ["files_at_start", "active", "new", "exited", "relieved", "found_and_out", "overdue",
-               "notice", "exit_proposed", "exit_notice"]  # fmt: skip
+CURRENT_FILE_COUNTS = ["active", "overdue", "notice", "exit_proposed", "exit_notice"]
+YEAR_FILE_COUNTS = ["files_at_start", "new", "exited", "relieved", "found_and_out"]
 
 
 @dataclass
@@ -91,29 +93,33 @@ def dashboard_url(union: Organization, year: int) -> str:
     return f"{reverse('reports:dashboard')}?{urlencode({'org': union.pk, 'year': year})}"
 
 
-def _file_counts(path: str, year: int, today: date):
+def _current_file_counts(path: str, today: date):
+    """The numbers of files as they are now, by each household's current file (a household has one open file)."""
     file = "current_file__"
-    in_year = Q(**{f"{file}activated_on__year": year})
-    closed_in_year = Q(**{f"{file}closed_on__year": year})
-    start = date(year, 1, 1)
     return (
         Household.objects.filter(org_path__startswith=path, is_active=True, current_file__isnull=False)
         .order_by()
         .values("org_path")
         .annotate(
-            files_at_start=Count("id", filter=Q(**{f"{file}activated_on__lt": start})
-                                 & (Q(**{f"{file}closed_on__isnull": True}) | Q(**{f"{file}closed_on__gte": start}))),
             active=Count("id", filter=Q(**{f"{file}status": FileStatus.ACTIVE})),
-            new=Count("id", filter=in_year),
-            exited=Count("id", filter=Q(**{f"{file}status": FileStatus.EXITED}) & closed_in_year),
-            relieved=Count("id", filter=Q(**{f"{file}status": FileStatus.RELIEVED}) & closed_in_year),
-            found_and_out=Count("id", filter=in_year & closed_in_year & Q(**{f"{file}status__in": LEFT})),
             overdue=Count("id", filter=Q(**{f"{file}status__in": FILED_STATUSES, f"{file}next_visit_due__lt": today})),
             notice=Count("id", filter=Q(**{f"{file}status": FileStatus.NOTICE})),
             exit_proposed=Count("id", filter=Q(**{f"{file}status": FileStatus.EXIT_PROPOSED})),
             exit_notice=Count("id", filter=Q(**{f"{file}status": FileStatus.EXIT_NOTICE})),
         )
     )  # fmt: skip
+
+
+def _year_file_counts(path: str, year: int):
+    """The year's numbers, on every file as AnnualSummary counts them: a household that left and came back in the
+    year counts in both, and a past year's numbers do not move when a household files again."""
+    conditions = file_count_filters(year)
+    return (
+        HardshipFile.objects.filter(COUNTED_FILES, org_path__startswith=path)
+        .order_by()
+        .values("org_path")
+        .annotate(**{name: Count("id", filter=conditions[name]) for name in YEAR_FILE_COUNTS})
+    )
 
 
 def _money(path: str, year: int):
@@ -164,7 +170,8 @@ def union_figures(union: Organization, year: int, today: date) -> tuple[Figures,
     figures = Figures(union)
     children = [Figures(child) for child in Organization.objects.filter(parent=union).order_by("path")]
     everyone = [figures, *children]
-    _roll_up(everyone, _file_counts(union.path, year, today), FILE_COUNTS)
+    _roll_up(everyone, _current_file_counts(union.path, today), CURRENT_FILE_COUNTS)
+    _roll_up(everyone, _year_file_counts(union.path, year), YEAR_FILE_COUNTS)
     _roll_up(everyone, _money(union.path, year), ["money_total", "payments", "households_paid"])
     waiting = list(_applications_waiting(union.path))
     _roll_up(everyone, waiting, ["applications_waiting"])

@@ -10,14 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
+from assessment.models import AnnualSummary
+from assessment.summaries import summaries_compute
 from cases.choices import FILED_STATUSES, FileStatus
 from cases.generate import generate
 from cases.models import HardshipFile
+from cases.services.files import file_refile_returned, file_transition
 from programs.choices import ApplicationStatus, ProgramKind
 from programs.models import AidApplication, Disbursement
 from programs.services.applications import application_submit
 from programs.services.money import disbursement_record
-from tests.cases.factories import make_active_file, make_file, make_household, make_standard
+from tests.cases.factories import LOW_INCOME, make_active_file, make_file, make_household, make_standard
 from tests.factories import UserFactory
 from tests.programs.factories import make_program, make_tiers
 from tests.programs.helpers import apply, grant
@@ -258,3 +261,56 @@ def test_payments_and_applications_waiting_are_counted_from_their_own_rows(clien
         figures.applications_waiting
         == AidApplication.objects.filter(status=ApplicationStatus.SUBMITTED, **scope).count()
     )
+
+
+def filed_on(file, caseworker, approver, on):
+    """Walk an applied file to active: notice from `on` (a Monday) for two weeks, approved two weeks after `on`."""
+    file = file_transition(file=file, action="first_review", by=caseworker, today=on)
+    file = file_transition(file=file, action="home_check", by=caseworker, authorization_signed=True)
+    file = file_transition(file=file, action="start_notice", by=caseworker, notice_start=on,
+                           notice_end=on + timedelta(days=9))  # fmt: skip
+    return file_transition(file=file, action="approve", by=approver, today=on + timedelta(days=14))
+
+
+def exited_on(file, caseworker, approver, on):
+    file = file_transition(file=file, action="propose_exit", by=caseworker, comment="就业稳定")
+    file = file_transition(file=file, action="start_exit_notice", by=approver, notice_start=on,
+                           notice_end=on + timedelta(days=9))  # fmt: skip
+    return file_transition(file=file, action="approve_exit", by=approver, today=on + timedelta(days=14))
+
+
+def refiled_on(file, caseworker, on):
+    """Re-file as returned (返困): the new file becomes the household's current one."""
+    details = {"finances": LOW_INCOME, "level": "county", "primary_cause": 3, "secondary_causes": [],
+               "contact_person": caseworker, "today": on}  # fmt: skip
+    return file_refile_returned(previous_file=file, by=caseworker, **details)
+
+
+def test_a_household_that_left_and_came_back_counts_as_the_annual_summary_does(
+    client, tree, caseworker, approver, leader
+):
+    """This year: filed in March, exited in May, re-filed as returned (返困) in June (not yet approved). Last year:
+    filed and exited, re-filed and approved this January. Each year's numbers count files, not current files, and
+    equal AnnualSummary's."""
+    make_standard(tree["province"], year=YEAR - 1)
+    make_standard(tree["province"])
+    this_year = make_active_file(make_household(tree["street_a"], caseworker), caseworker, approver)
+    this_year = exited_on(this_year, caseworker, approver, date(YEAR, 5, 11))
+    refiled_on(this_year, caseworker, date(YEAR, 6, 1))
+    last_year = make_file(make_household(tree["street_b"], caseworker), caseworker, today=date(YEAR - 1, 3, 3))
+    last_year = exited_on(filed_on(last_year, caseworker, approver, date(YEAR - 1, 3, 3)), caseworker, approver,
+                          date(YEAR - 1, 9, 8))  # fmt: skip
+    filed_on(refiled_on(last_year, caseworker, date(YEAR, 1, 5)), caseworker, approver, date(YEAR, 1, 5))
+    client.force_login(leader)
+    expected = {YEAR - 1: (0, 1, 1, 1), YEAR: (0, 2, 1, 1)}  # files at start, new, exited, found and out
+    for year in (YEAR - 1, YEAR):
+        summaries_compute(organization=tree["county"], year=year)
+        summary = AnnualSummary.objects.get(organization=tree["county"], year=year)
+        figures = figures_of(client.get(PAGE, {"year": year}))
+        names = ["files_at_start", "new", "exited", "relieved", "found_and_out"]
+        assert [getattr(figures, name) for name in names] == [getattr(summary, name) for name in names], year
+        assert (figures.files_at_start, figures.new, figures.exited, figures.found_and_out) == expected[year]
+        assert figures.exit_rate == summary.exit_rate
+        for name in ["new", "exited", "relieved", "left", "found_and_out"]:
+            assert listed(client, figures.links[name]) == getattr(figures, name), (year, name)
+    assert figures.active == listed(client, figures.links["active"]) == 1
