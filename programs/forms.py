@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import BootstrapMixin, DateInput
+from accounts.models import Organization
 from cases.choices import FILED_STATUSES
 from cases.forms import MultipleFileField
 from cases.models import Household, PlanMeasure
@@ -104,9 +105,27 @@ class ApplicationFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("All")), *ApplicationStatus.choices])
     program = forms.ModelChoiceField(label=_("program"), required=False, queryset=Program.objects.none(),
                                      empty_label=_("All programs"))  # fmt: skip
+    union = forms.ModelChoiceField(label=_("union"), required=False, queryset=Organization.objects.none(),
+                                   empty_label=_("All unions"))  # fmt: skip
+    paid_year = forms.IntegerField(label=_("year paid"), required=False, min_value=2000, max_value=2100,
+                                   widget=forms.NumberInput(attrs={"inputmode": "numeric"}))  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = Program.objects.visible_to(user).order_by("-year", "name")
+        self.fields["union"].queryset = Organization.objects.visible_to(user).active()
+
+    def filter(self, applications):
+        """The applications that match; the union means its whole subtree, the year paid a payment in it."""
+        data = self.cleaned_data
+        if data["status"]:
+            applications = applications.filter(status=data["status"])
+        if data["program"]:
+            applications = applications.filter(program=data["program"])
+        if data["union"]:
+            applications = applications.filter(org_path__startswith=data["union"].path)
+        if data["paid_year"]:
+            applications = applications.filter(disbursement__paid_on__year=data["paid_year"])
+        return applications
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"

@@ -195,6 +195,8 @@ def figure_links(figures: Figures, year: int) -> dict[str, str]:
         "exit_proposed": household_list_url(union, status=FileStatus.EXIT_PROPOSED),
         "exit_notice": household_list_url(union, status=FileStatus.EXIT_NOTICE),
         "dashboard": dashboard_url(union, year),
+        "money": application_list_url(status=ApplicationStatus.DISBURSED, union=union.pk, paid_year=year),
+        "applications_waiting": application_list_url(status=ApplicationStatus.SUBMITTED, union=union.pk),
     }
 
 
@@ -237,9 +239,8 @@ def active_breakdown(union: Organization) -> tuple[list[dict], list[dict]]:
     return categories, causes
 
 
-def money_by_program(union: Organization, year: int, exact_links: bool) -> list[dict]:
-    """Money paid in the year per program. The application list filters by program and status but not by union or
-    year, so its link only counts the same rows on the user's own union (`exact_links`)."""
+def money_by_program(union: Organization, year: int) -> list[dict]:
+    """Money paid in the year per program, each linked to the list of those payments' applications."""
     kinds = dict(ProgramKind.choices)
     rows = (
         Disbursement.objects.filter(org_path__startswith=union.path, paid_on__year=year)
@@ -251,8 +252,8 @@ def money_by_program(union: Organization, year: int, exact_links: bool) -> list[
     return [
         {"label": row["application__program__name"], "kind": kinds.get(row["application__program__kind"], ""),
          "value": row["amount"], "payments": row["payments"],
-         "url": application_list_url(status=ApplicationStatus.DISBURSED, program=row["application__program"])
-         if exact_links else None}
+         "url": application_list_url(status=ApplicationStatus.DISBURSED, program=row["application__program"],
+                                     union=union.pk, paid_year=year)}
         for row in rows
     ]  # fmt: skip
 
@@ -269,14 +270,10 @@ def active_trend(union: Organization) -> list[dict]:
 
 def dashboard_context(*, union: Organization, year: int, user, now: datetime) -> dict:
     """Everything the dashboard shows, in a fixed number of queries."""
-    # The application list is scoped to the user, not to a chosen union: its links are exact on the user's own union.
-    exact_links = union.pk == user.organization_id and not user.is_superuser
     figures, children, oldest_application = union_figures(union, year, timezone.localdate(now))
     oldest = min(filter(None, [oldest_application, oldest_file_waiting(union.path)]), default=None)
-    if exact_links:
-        figures.links["applications_waiting"] = application_list_url(status=ApplicationStatus.SUBMITTED)
     categories, causes = active_breakdown(union)
-    programs, trend = money_by_program(union, year, exact_links), active_trend(union)
+    programs, trend = money_by_program(union, year), active_trend(union)
     return {
         "union": union,
         "year": year,

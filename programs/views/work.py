@@ -14,10 +14,7 @@ PAGE_SIZE = 25
 def _filtered(request, applications):
     form = ApplicationFilterForm(request.GET or None, user=request.user)
     if form.is_valid():
-        if form.cleaned_data["status"]:
-            applications = applications.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["program"]:
-            applications = applications.filter(program=form.cleaned_data["program"])
+        applications = form.filter(applications)
     query = request.GET.copy()
     query.pop("page", None)
     return form, applications, query.urlencode()

@@ -133,9 +133,16 @@ def test_each_sub_union_row_links_to_that_unions_dashboard(client, tree, leader,
     assert below.status_code == 200
     assert below.context["union"] == tree["street_a"]
     assert figures_of(below).active == street_a.active == listed(client, street_a.links["active"])
-    # The application list cannot filter by union: on another union's dashboard its numbers are not links.
-    assert "applications_waiting" not in figures_of(below).links
-    assert all(program["url"] is None for program in below.context["programs"])
+    # The application list filters by union and year paid: another union's money and waiting numbers link exactly.
+    figures = figures_of(below)
+    assert listed_applications(client, figures.links["applications_waiting"]) == figures.applications_waiting
+    assert listed_applications(client, figures.links["money"]) == figures.payments == 1
+    for program in below.context["programs"]:
+        assert listed_applications(client, program["url"]) == program["payments"]
+
+
+def listed_applications(client, url) -> int:
+    return client.get(url).context["page"].paginator.count
 
 
 def test_the_trend_reads_the_unions_annual_summaries(client, tree, leader, county_data):
