@@ -280,7 +280,8 @@ def household_files(scope: LedgerScope):
     return (
         files_to_assess(scope.organization, scope.year)
         .select_related("household", "organization", "contact_person")
-        .order_by("org_path", "number", "pk")
+        # A household's files stand together, so its members are written once without remembering every household.
+        .order_by("org_path", "household_id", "number", "pk")
     )
 
 
@@ -290,7 +291,7 @@ def write_households(scope: LedgerScope, target, progress: Progress = None) -> i
     files_sheet = Sheet(workbook, HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS)
     members_sheet = Sheet(workbook, MEMBER_SHEET, MEMBER_COLUMNS)
     # A household with two files in the year (exited, then returned) lists its members once.
-    members_written = set()
+    last_household = None
     with translation.override(settings.LANGUAGE_CODE):
         labels = {
             **choice_labels(Household, "hukou_type", "household_type", "housing_type"),
@@ -302,8 +303,8 @@ def write_households(scope: LedgerScope, target, progress: Progress = None) -> i
             for file in files:
                 household_members = members[file.household_id]
                 files_sheet.append(_household_row(file, household_members, (visits, measures, aid), labels, scope))
-                if file.household_id not in members_written:
-                    members_written.add(file.household_id)
+                if file.household_id != last_household:
+                    last_household = file.household_id
                     for member in household_members:
                         members_sheet.append(_member_row(file.household.code, member, labels, scope.masked))
             if progress:
