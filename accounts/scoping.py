@@ -49,3 +49,17 @@ def scoped_models():
         for model in apps.get_models()
         if issubclass(model, ScopedModel) and not model._meta.abstract and not model._meta.proxy
     ]
+
+
+def union_in_scope_or_404(user, chosen: str | None):
+    """The user's own union, or the union `chosen` (an id from ?org=) in their scope; anything else is a 404."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from accounts.models import Organization
+
+    if not chosen:
+        return user.organization
+    if not chosen.isdigit():
+        raise Http404
+    return get_object_or_404(Organization.objects.visible_to(user), pk=int(chosen))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.errors import DomainError
 from accounts.models import Organization
 from accounts.roles import Role
+from accounts.scoping import union_in_scope_or_404
 from assessment.choices import Recommendation
 from assessment.forms import AssessmentFilterForm, AssessmentStartForm, years_offered
 from assessment.models import AnnualSummary, AssessmentRun, HouseholdAssessment
@@ -32,12 +33,7 @@ PROPOSALS = {Recommendation.EXIT: "propose_exit", Recommendation.RELIEVE: "propo
 
 
 def _union(request, chosen: str | None) -> Organization:
-    """The user's own union, or (?org=) a union in their scope; any other union is a 404."""
-    if not chosen:
-        return request.user.organization
-    if not chosen.isdigit():
-        raise Http404
-    return get_object_or_404(Organization.objects.visible_to(request.user), pk=int(chosen))
+    return union_in_scope_or_404(request.user, chosen)
 
 
 def _may_start(user) -> bool:

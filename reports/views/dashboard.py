@@ -1,24 +1,19 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Organization
 from accounts.roles import Role
+from accounts.scoping import union_in_scope_or_404
 from assessment.forms import years_offered
 from assessment.models import AnnualSummary
 from reports.dashboard import dashboard_context
 
 
 def _union(request) -> Organization:
-    """The user's own union, or (?org=) a union in their scope; any other union is a 404."""
-    chosen = request.GET.get("org")
-    if not chosen:
-        return request.user.organization
-    if not chosen.isdigit():
-        raise Http404
-    return get_object_or_404(Organization.objects.visible_to(request.user), pk=int(chosen))
+    return union_in_scope_or_404(request.user, request.GET.get("org"))
 
 
 def _year(request, years: list[int]) -> int:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import DomainError
 from accounts.models import Organization
+from accounts.scoping import union_in_scope_or_404
 from assessment.forms import FIRST_YEAR, years_offered
 from reports.exports import (
     export_job_downloadable,
@@ -42,12 +43,7 @@ class LedgerForm(forms.Form):
 
 
 def _union(request, chosen: str | None) -> Organization:
-    """The user's own union, or a union in their scope; any other union is a 404."""
-    if not chosen:
-        return request.user.organization
-    if not chosen.isdigit():
-        raise Http404
-    return get_object_or_404(Organization.objects.visible_to(request.user), pk=int(chosen))
+    return union_in_scope_or_404(request.user, chosen)
 
 
 def _xlsx_response(file, filename: str) -> FileResponse:
