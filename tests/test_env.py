@@ -52,3 +52,18 @@ def test_the_settings_follow_the_house_rules(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.AUTH_USER_MODEL == "accounts.User"
     assert "en" in dict(settings.LANGUAGES)
+
+
+def test_postgres_connections_turn_the_jit_compiler_off():
+    config = database_from_url("postgres://postgres@127.0.0.1:5432/bangfu", BASE)
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_jit_compiler_is_off_on_a_live_connection():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

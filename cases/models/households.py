@@ -68,6 +68,8 @@ class Household(ScopedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(housing_area__gte=0), name="household_area_not_negative"),
         ]
+        # The household list's order: its first page is read from the end of this index, not sorted from all rows.
+        indexes = [models.Index(fields=["created_at", "id"], name="household_created")]
 
     def __str__(self):
         return self.address
