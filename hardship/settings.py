@@ -161,6 +161,14 @@ CELERY_IMPORTS = ["reports.import_tasks"]
 ASSESSMENT_DAY = int(os.environ.get("ASSESSMENT_DAY", "20"))
 ASSESSMENT_MONTH = int(os.environ.get("ASSESSMENT_MONTH", "12"))
 ASSESSMENT_CHUNK_SIZE = int(os.environ.get("ASSESSMENT_CHUNK_SIZE", "500"))
+
+# The cache: Redis in production (CACHE_URL, e.g. redis://redis:6379/1), shared by every web worker; otherwise each
+# process keeps its own in memory.
+if os.environ.get("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}}
+# The dashboard's figures are computed at most once per union, year and language in this many seconds (0: never
+# cached). A province's figures read every file of the province (docs/PERFORMANCE.md); the page says how old they are.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",

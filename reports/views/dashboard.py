@@ -30,6 +30,6 @@ def index(request):
         raise Http404
     union = _union(request)
     years = years_offered(AnnualSummary.objects.filter(organization=union).values_list("year", flat=True))
-    context = dashboard_context(union=union, year=_year(request, years), user=user, now=timezone.now())
+    context = dashboard_context(union=union, year=_year(request, years), now=timezone.now())
     context["years"] = years
     return render(request, "reports/dashboard.html", context)

@@ -245,8 +245,9 @@ class TestOnGeneratedData:
         assert sum(child.active for child in response.context["children"]) == figures.active
 
     def test_the_query_count_does_not_grow_with_households_or_unions(
-        self, client, province, province_leader, django_assert_max_num_queries
+        self, client, province, province_leader, django_assert_max_num_queries, settings
     ):
+        settings.DASHBOARD_CACHE_SECONDS = 0  # every request computes the figures
         client.force_login(province_leader)
         client.get(PAGE)  # warm the session and the content types
         with CaptureQueriesContext(connection) as small:
@@ -321,3 +322,53 @@ def test_a_household_that_left_and_came_back_counts_as_the_annual_summary_does(
         for name in ["new", "exited", "relieved", "left", "found_and_out"]:
             assert listed(client, figures.links[name]) == getattr(figures, name), (year, name)
     assert figures.active == listed(client, figures.links["active"]) == 1
+
+
+class TestCachedFigures:
+    """A union's figures are computed once per DASHBOARD_CACHE_SECONDS and shared by everyone who may see them."""
+
+    def test_a_second_visit_reads_the_cache_and_says_how_old_the_figures_are(self, client, leader, county_data):
+        client.force_login(leader)
+        client.get("/")  # the session and the content types
+        with CaptureQueriesContext(connection) as first:
+            client.get(PAGE, {"year": YEAR, "org": leader.organization.pk})
+        HardshipFile.objects.filter(org_path__startswith=leader.organization.path, status=FileStatus.ACTIVE).update(
+            status=FileStatus.EXITED, closed_on=date(YEAR, 10, 1)
+        )
+        with CaptureQueriesContext(connection) as second:
+            response = client.get(PAGE, {"year": YEAR})
+        assert figures_of(response).active == 2  # as computed, not as now
+        assert len(second) <= len(first) - 10  # none of the aggregates ran again
+        assert "computed-at" in response.content.decode()
+        assert response.context["computed_at"] <= timezone.now()
+
+    def test_another_leader_of_the_union_gets_the_same_figures(self, client, leader, county_data):
+        other = UserFactory(organization=leader.organization, role=Role.LEADER)
+        client.force_login(leader)
+        mine = figures_of(client.get(PAGE, {"year": YEAR}))
+        client.force_login(other)
+        with CaptureQueriesContext(connection) as queries:
+            theirs = figures_of(client.get(PAGE, {"year": YEAR}))
+        assert (theirs.active, theirs.money_total) == (mine.active, mine.money_total)
+        assert not [q for q in queries if "cases_hardshipfile" in q["sql"] and "COUNT" in q["sql"]]
+
+    def test_each_union_year_and_language_has_its_own_entry(self, client, tree, leader, county_data):
+        client.force_login(leader)
+        county = figures_of(client.get(PAGE, {"year": YEAR}))
+        street = figures_of(client.get(PAGE, {"year": YEAR, "org": tree["street_b"].pk}))
+        assert (county.active, street.active) == (2, 1)
+        client.cookies["django_language"] = "en"
+        response = client.get(PAGE, {"year": YEAR})
+        assert "Active files by hardship category" in response.content.decode()
+        assert response.context["charts"]["trend"]["label"] == "remaining at end of year"
+
+    def test_with_no_cache_every_visit_computes_the_figures(self, client, leader, county_data, settings):
+        settings.DASHBOARD_CACHE_SECONDS = 0
+        client.force_login(leader)
+        assert figures_of(client.get(PAGE, {"year": YEAR})).active == 2
+        HardshipFile.objects.filter(org_path__startswith=leader.organization.path, status=FileStatus.ACTIVE).update(
+            status=FileStatus.EXITED, closed_on=date(YEAR, 10, 1)
+        )
+        response = client.get(PAGE, {"year": YEAR})
+        assert figures_of(response).active == 0
+        assert "computed-at" not in response.content.decode()
