@@ -165,7 +165,9 @@ ASSESSMENT_CHUNK_SIZE = int(os.environ.get("ASSESSMENT_CHUNK_SIZE", "500"))
 # The cache: Redis in production (CACHE_URL, e.g. redis://redis:6379/1), shared by every web worker; otherwise each
 # process keeps its own in memory.
 if os.environ.get("CACHE_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+    }
 # The dashboard's figures are computed at most once per union, year and language in this many seconds (0: never
 # cached). A province's figures read every file of the province (docs/PERFORMANCE.md); the page says how old they are.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
