@@ -98,6 +98,10 @@ class HouseholdFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        members = Member.objects.filter(household=OuterRef("pk"), is_active=True)
-        matching = members.filter(Q(name__contains=value) | Q(id_number=normalize_id_number(value)) | Q(phone=value))
-        return queryset.filter(Q(code=value.upper()) | Q(address__contains=value) | Exists(matching))
+        # The matching members and addresses are found once, through their own indexes (trigrams on the name and
+        # the address, the ID number, the phone), not re-checked for every household of the scope.
+        matching = Member.objects.filter(
+            Q(name__contains=value) | Q(id_number=normalize_id_number(value)) | Q(phone=value), is_active=True
+        ).values("household_id")
+        by_address = Household.objects.filter(address__contains=value).values("pk")
+        return queryset.filter(Q(code=value.upper()) | Q(pk__in=by_address) | Q(pk__in=matching))

@@ -145,6 +145,9 @@ class Member(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(monthly_income__gte=0), name="member_income_not_negative"),
         ]
+        # The household search looks members up by phone; by name it uses a trigram index on PostgreSQL
+        # (migration 0006), which a model index cannot declare without django.contrib.postgres.
+        indexes = [models.Index(fields=["phone"], name="member_phone")]
 
     def __str__(self):
         return self.name
