@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts import views as account_views
+from hardship.views import healthz
 
 admin.site.site_header = _("Bangfu administration")
 admin.site.site_title = _("Bangfu administration")
@@ -10,6 +11,7 @@ admin.site.index_title = _("Unions, users and configuration")
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("healthz/", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("", include("cases.urls")),
     path("", include("programs.urls")),

@@ -1,7 +1,11 @@
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -91,9 +95,33 @@ def test_the_session_expires_after_eight_idle_hours(client, caseworker):
     assert timedelta(hours=7, minutes=59) < expiry - timezone.now() <= timedelta(hours=8)
 
 
-def test_each_request_pushes_the_expiry_forward(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def stored_expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_requests_push_the_expiry_forward_at_most_once_in_the_refresh_interval(client, caseworker, settings):
     assert settings.SESSION_COOKIE_AGE == 8 * 3600
+    post_login(client, "caseworker", "s3cret-pass")
+    client.get("/")
+    first = stored_expiry(client)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert not [query for query in queries if "UPDATE" in query["sql"] and "django_session" in query["sql"]]
+    assert stored_expiry(client) == first
+    later = timezone.now() + timedelta(seconds=settings.SESSION_REFRESH_SECONDS + 1)
+    with (
+        mock.patch("hardship.middleware.time.time", return_value=later.timestamp()),
+        mock.patch("django.utils.timezone.now", return_value=later),
+    ):
+        response = client.get("/")
+    assert stored_expiry(client) - first >= timedelta(seconds=settings.SESSION_REFRESH_SECONDS)
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 8 * 3600
+
+
+def test_an_anonymous_request_makes_no_session(client, db):
+    client.get("/healthz/")
+    client.get("/accounts/login/")
+    assert Session.objects.count() == 0
 
 
 def test_logout_needs_a_post(client, caseworker):
