@@ -37,5 +37,10 @@ messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
+# Issue 7: PostgreSQL from DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bangfu_bench, created when
+# missing); the data is built once and reused. Options: BENCH_ARGS="--households 2000 --quick --only 1,4 --output F".
+bench: install
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var/staticfiles .pytest_cache .ruff_cache

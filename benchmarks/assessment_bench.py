@@ -10,74 +10,28 @@ statements that took the most time, and the resident memory of the process sampl
 
 The assessment code is not changed: the phases are timed by wrapping the service module's own functions, and the
 queue is bypassed (without a broker Celery runs the task eagerly inside `assessment_start`).
+
+`make bench` (benchmarks/run.py) calls `measure()`: one run in a fresh child process (`--runs 1 --json`), so the peak
+RSS it reports is the worker's.
 """
 
 import argparse
 import cProfile
 import io
+import json
 import os
 import pstats
-import re
-import resource
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 from unittest import mock
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hardship.settings")
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+from benchmarks.common import Probe, error_row, peak_rss_mb, row, rss_mb, run_child, setup_django
 
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-
-from accounts.models import Organization  # noqa: E402
-from assessment import services  # noqa: E402
-from assessment.models import AssessmentRun, HouseholdAssessment  # noqa: E402
-from assessment.tasks import assessment_run_task  # noqa: E402
-
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def rss_mb() -> float:
-    """Resident memory of this process now (Linux)."""
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * PAGE / 2**20
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def statement(sql: str) -> str:
-    """A short name for a statement: its verb and first table."""
-    verb = "COUNT" if sql.startswith("SELECT COUNT(*)") else sql.split(None, 1)[0].upper()
-    table = re.search(r'(?:FROM|INTO|UPDATE)\s+"(\w+)"', sql)
-    return f"{verb} {table.group(1) if table else '?'}"
-
-
-class Probe:
-    """Counts and times every statement (a `connection.execute_wrapper`), per chunk and by statement."""
-
-    def __init__(self):
-        self.queries, self.db_seconds = 0, 0.0
-        self.by_statement = defaultdict(lambda: [0, 0.0])
-
-    def __call__(self, execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            elapsed = time.perf_counter() - started
-            self.queries += 1
-            self.db_seconds += elapsed
-            entry = self.by_statement[statement(sql)]
-            entry[0] += 1
-            entry[1] += elapsed
+SECTION = "6. Year-end assessment"
 
 
 class Timed:
@@ -90,6 +44,8 @@ class Timed:
         self.samples = []  # (chunks done, RSS MB, seconds of that chunk)
         self.summaries_seconds = 0.0
         self.summaries_queries = 0
+        from assessment import services
+
         self.real_chunk, self.real_summaries = services._assess_next_chunk, services.summaries_compute
 
     def chunk(self, *args, **kwargs):
@@ -116,7 +72,13 @@ class Timed:
             self.summaries_queries = self.probe.queries - queries
 
 
-def one_run(organization: Organization, year: int, chunk_size: int, sample_every: int, profile_chunk: int) -> dict:
+def one_run(organization, year: int, chunk_size: int, sample_every: int, profile_chunk: int) -> dict:
+    from django.db import connection
+
+    from assessment import services
+    from assessment.models import AssessmentRun
+    from assessment.tasks import assessment_run_task
+
     probe = Probe()
     timed = Timed(probe, sample_every, profile_chunk)
     rss_before = rss_mb()
@@ -176,7 +138,7 @@ def report(label: str, result: dict) -> None:
                                     f"({result['chunk_db_seconds'] * 100 / (result['chunks_seconds'] or 1):.0f} %)"),
         ("summaries", f"{result['summaries']:.2f} s, {result['summaries_queries']} queries"),
         ("other (start of the run)", f"{result['total'] - result['chunks_seconds'] - result['summaries']:.2f} s"),
-        ("peak RSS (ru_maxrss)", f"{result['peak']:.0f} MB"),
+        ("peak RSS (VmHWM)", f"{result['peak']:.0f} MB"),
     ]  # fmt: skip
     width = max(len(name) for name, _value in rows)
     for name, value in rows:
@@ -195,7 +157,55 @@ def report(label: str, result: dict) -> None:
         print(f"  cProfile of one chunk (cumulative; the profiler slows it down):\n{out.getvalue()}")
 
 
+def summary(result: dict, rss_at_start: float) -> dict:
+    """What `make bench` reports of one run, as JSON (the child's last line of output)."""
+    run, counts = result["run"], sorted(result["queries"])
+    return {
+        "status": run.status,
+        "files": run.done,
+        "total_seconds": result["total"],
+        "queries": sum(counts) + result["summaries_queries"],
+        "chunks": result["chunks"],
+        "chunk_size": result["chunk_size"],
+        "queries_per_chunk": counts[len(counts) // 2] if counts else 0,
+        "queries_per_chunk_max": counts[-1] if counts else 0,
+        "chunk_db_seconds": result["chunk_db_seconds"],
+        "chunks_seconds": result["chunks_seconds"],
+        "summaries_seconds": result["summaries"],
+        "summaries_queries": result["summaries_queries"],
+        "rss_at_start": rss_at_start,
+        "peak_rss": result["peak"],
+    }
+
+
+def measure(options) -> list[dict]:
+    """Issue 7, item 6: one assessment of the province in a fresh child process, so the peak RSS is the worker's."""
+    data = run_child(__file__, "--year", options.year, "--org", options.org, "--runs", 1, "--json")
+    if data["status"] != "succeeded":
+        return [error_row(SECTION, f"province {options.org}", f"the run ended {data['status']}")]
+    total = data["total_seconds"]
+    rate = data["files"] / total if total else 0
+    db_share = data["chunk_db_seconds"] * 100 / (data["chunks_seconds"] or 1)
+    note = (
+        f"{rate:,.0f} files/s; {data['queries_per_chunk']} queries per chunk (max {data['queries_per_chunk_max']}, "
+        f"{data['chunks']} chunks of {data['chunk_size']}, {db_share:.0f} % in the database); "
+        f"peak RSS {data['peak_rss']:.0f} MB (worker, {data['rss_at_start']:.0f} MB after start-up); 1 run"
+    )
+    return [
+        row(SECTION, f"province {options.org}, {data['files']:,} files, total", total * 1000, data["queries"], note),
+        row(SECTION, "of which: the summaries", data["summaries_seconds"] * 1000, data["summaries_queries"], ""),
+    ]
+
+
 def main() -> None:
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+
+    from accounts.models import Organization
+    from assessment import services
+    from assessment.models import HouseholdAssessment
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--org", required=True, help="Code of the union to assess (its whole subtree).")
@@ -203,9 +213,18 @@ def main() -> None:
     parser.add_argument("--sample-every", type=int, default=20, help="Sample RSS after every N chunks.")
     parser.add_argument("--runs", type=int, default=2, help="Runs one after the other; the later ones replace rows.")
     parser.add_argument("--profile-chunk", type=int, default=0, help="cProfile chunk N of the first run (1-based).")
+    parser.add_argument("--json", action="store_true", help="Print one JSON line per run instead (for make bench).")
     args = parser.parse_args()
+    settings.DEBUG = False
 
     organization = Organization.objects.get(code=args.org)
+    rss_at_start = rss_mb()
+    if args.json:
+        for _number in range(args.runs):
+            result = one_run(organization, args.year, args.chunk_size, args.sample_every, 0)
+            result["chunk_size"] = args.chunk_size
+            print(json.dumps(summary(result, rss_at_start)))
+        return
     vendor = connection.vendor
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()" if vendor == "postgresql" else "SELECT sqlite_version()")
@@ -215,7 +234,8 @@ def main() -> None:
           f"files to assess: {services.files_to_assess(organization, args.year).count():,}; "
           f"rows already for the year: {HouseholdAssessment.objects.filter(year=args.year).count():,}")  # fmt: skip
     print(
-        f"RSS after django.setup(): {rss_mb():.0f} MB; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
+        f"RSS after django.setup(): {rss_at_start:.0f} MB; load average {os.getloadavg()[0]:.2f} "
+        f"on {os.cpu_count()} CPUs"
     )
     for number in range(1, args.runs + 1):
         profile_chunk = args.profile_chunk if number == 1 else 0
