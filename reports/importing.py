@@ -5,6 +5,7 @@ The layout is two sheets linked by a household key: 家庭 (one row per househol
 Headers are the Chinese wording of the national file form whatever the UI language: they are the file format.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -287,13 +288,22 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+@functools.cache
+def _choice_words(choices, language: str | None) -> dict[str, str]:
+    """Every word a cell may use for a choice (Chinese label, label in the UI language, code, synonym) → its code.
+    Built once per choice list and language, not once per cell (it was two thirds of reading a roster)."""
+    with translation.override("zh-hans"):
+        words = {_normal(label): code for code, label in choices.choices}
+    with translation.override(language):
+        words.update({_normal(label): code for code, label in choices.choices})
+    words.update({_normal(code): code for code in choices.values})
+    words.update({_normal(word): code for word, code in SYNONYMS.items() if code in choices.values})
+    return words
+
+
 def _choice(column: Column, value: str):
     wanted = _normal(value)
-    with translation.override("zh-hans"):
-        zh = {_normal(label): code for code, label in column.choices.choices}
-    labels = {**zh, **{_normal(label): code for code, label in column.choices.choices}}
-    labels.update({_normal(code): code for code in column.choices.values})
-    labels.update({_normal(word): code for word, code in SYNONYMS.items() if code in column.choices.values})
+    labels = _choice_words(column.choices, translation.get_language())
     if wanted not in labels:
         raise CellError(_("“%(value)s” is not on the list of this column: %(allowed)s.")
                         % {"value": value, "allowed": "、".join(_zh_labels(column.choices))})  # fmt: skip
