@@ -43,6 +43,7 @@ def program_detail(request, pk):
         .select_related("organization")
         .order_by("org_path")
     )
+    batches = program.batches.visible_to(request.user).select_related("organization", "created_by", "approved_by")
     context = {
         "program": program,
         "rule_lines": program.rule.describe(),
@@ -50,7 +51,7 @@ def program_detail(request, pk):
         "diseases": program.diseases.all(),
         "budgets": budgets,
         "may_batch": program.kind == ProgramKind.HOLIDAY and request.user.has_role(Role.APPROVER),
-        "batches": program.batches.visible_to(request.user).select_related("created_by", "approved_by")[:10],
+        "batches": batches[:10],
     }
     return render(request, "programs/program_detail.html", context)
 

@@ -63,12 +63,13 @@ def _own_job(request, pk: int) -> ExportJob:
 @require_GET
 @login_required
 def index(request):
+    jobs = ExportJob.objects.visible_to(request.user).filter(requested_by=request.user).select_related("organization")
     context = {
         "kinds": LedgerKind.choices,
         "unions": Organization.objects.visible_to(request.user).active().order_by("path"),
         "chosen_union": request.user.organization,
         "years": years_offered(),
-        "jobs": ExportJob.objects.visible_to(request.user).filter(requested_by=request.user)[:RECENT_JOBS],
+        "jobs": jobs[:RECENT_JOBS],
         "direct_max_rows": ledger_direct_max_rows(),
         "max_rows": ledger_max_rows(),
         "now": timezone.now(),
