@@ -1,8 +1,11 @@
 """The Excel ledgers (台账): the household ledger (红本本), the disbursement ledger and the annual assessment report.
 
-Written with openpyxl's write-only mode, chunk by chunk, with a fixed number of queries per chunk: neither memory
-nor the query count grows with the rows. Headers and sheet names are Chinese whatever the user's language: the layout
-is what unions file and what the household import reads back (`HOUSEHOLD_COLUMNS`, `MEMBER_COLUMNS`).
+Written with XlsxWriter in constant-memory mode (`reports.xlsx`), chunk by chunk, with a fixed number of queries per
+chunk: neither memory nor the query count grows with the rows. Writing the cells is most of the time; to keep the rest
+small, rows are read as tuples (`values_list`) rather than model instances, built as lists in the columns' order,
+choices are looked up in plain dicts, and a chunk's ids go to PostgreSQL as one array (`AnyOf`). Headers and sheet
+names are Chinese whatever the user's language: the layout is what unions file and what the household import reads
+back (`HOUSEHOLD_COLUMNS`, `MEMBER_COLUMNS`).
 """
 
 from collections import defaultdict
@@ -13,12 +16,8 @@ from decimal import Decimal
 from itertools import islice
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import BooleanField, Count, F, Func, Max, Q, Sum
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from accounts.models import Organization
 from assessment.models import AnnualSummary, HouseholdAssessment
@@ -30,12 +29,9 @@ from programs.choices import ProgramKind
 from programs.models import AidApplication, Disbursement
 from programs.models.programs import granted_amount
 from reports.models import LedgerKind
+from reports.xlsx import Sheet, open_book  # noqa: F401  (Sheet: benchmarks/reports_bench.py counts rows on it)
 
 CHUNK_SIZE = 2000
-MONEY_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-# A text cell starting with one of these would be read by Excel as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MASK = "***"  # health data of a masked export
 ZERO = Decimal("0.00")
 
@@ -186,74 +182,55 @@ def ledger_filename(kind: str, organization: Organization, year: int) -> str:
     return f"{organization.name}{year}年{LEDGER_TITLES[LedgerKind(kind)]}.xlsx"
 
 
-class Sheet:
-    """A write-only sheet with a bold, frozen, filtered header row, set widths, and typed cells."""
-
-    def __init__(self, workbook: Workbook, title: str, columns: list[tuple[str, str]]):
-        self.sheet = workbook.create_sheet(title[:31])
-        self.keys = [key for key, _header in columns]
-        self.rows = 0
-        for index, (key, header) in enumerate(columns, start=1):
-            # Chinese characters are about two units wide.
-            self.sheet.column_dimensions[get_column_letter(index)].width = WIDE.get(key, max(10, len(header) * 2 + 2))
-        self.sheet.freeze_panes = "A2"
-        header_cells = []
-        for _key, header in columns:
-            cell = WriteOnlyCell(self.sheet, value=header)
-            cell.font = Font(bold=True)
-            header_cells.append(cell)
-        self.sheet.append(header_cells)
-
-    def append(self, record: dict) -> None:
-        self.sheet.append([self.cell(record.get(key)) for key in self.keys])
-        self.rows += 1
-
-    def cell(self, value):
-        if isinstance(value, Decimal):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = MONEY_FORMAT
-            return cell
-        if isinstance(value, date):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            cell.number_format = DATE_FORMAT
-            return cell
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            cell = WriteOnlyCell(self.sheet, value=value)
-            # Stored as a plain string, and marked so that Excel keeps it text when the cell is edited.
-            cell.data_type = "s"
-            cell.quotePrefix = True
-            return cell
-        return value
-
-    def close(self) -> None:
-        last = get_column_letter(len(self.keys))
-        self.sheet.auto_filter.ref = f"A1:{last}{self.rows + 1}"
-
-
 def chunks(items: Iterable, size: int = CHUNK_SIZE) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-def choice_labels(model, *names) -> dict[str, dict]:
+class Labels(dict):
+    """A field's choices as plain strings: `labels[value]`, "" for no value, the value itself when it is no choice."""
+
+    def __missing__(self, value) -> str:
+        return "" if value in (None, "") else str(value)
+
+
+def choice_labels(model, *names) -> dict[str, Labels]:
     """Each field's choices as plain strings, translated once: get_FOO_display() per cell costs more than the write."""
-    return {name: {value: str(text) for value, text in model._meta.get_field(name).flatchoices} for name in names}
+    return {
+        name: Labels((value, str(text)) for value, text in model._meta.get_field(name).flatchoices) for name in names
+    }
 
 
-def shown(table: dict, value) -> str:
-    return "" if value in (None, "") else table.get(value, str(value))
+class AnyOf(Func):
+    """`column IN (ids)` for a chunk's ids, as one array parameter on PostgreSQL (`column = ANY(%s)`).
 
+    Django's `__in` prepares each of 2,000 values in Python, one by one, twice: that cost more than running the
+    query. `.filter(AnyOf("household_id", ids))`.
+    """
 
-def yes_no(value: bool) -> str:
-    return YES if value else NO
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: Iterable[int]):
+        super().__init__(F(column))
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.ids:
+            return "1 = 0", params
+        return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", [*params, *self.ids]
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s)", [*params, self.ids]
 
 
 def aid_by_household(household_ids: list[int], year: int) -> dict[int, dict[str, Decimal]]:
     """Granted aid of the year by household and program kind: the payment once paid, the approved amount until."""
     aid = defaultdict(dict)
     rows = (
-        AidApplication.objects.granted().filter(household_id__in=household_ids, year=year).order_by()
+        AidApplication.objects.granted().filter(AnyOf("household_id", household_ids), year=year).order_by()
         .values("household_id", "program__kind").annotate(total=Sum(granted_amount()))
         .values_list("household_id", "program__kind", "total")
     )  # fmt: skip
@@ -262,14 +239,19 @@ def aid_by_household(household_ids: list[int], year: int) -> dict[int, dict[str,
     return aid
 
 
-def aid_columns(amounts: dict[str, Decimal]) -> dict:
-    values = {f"aid_{kind.value}": amounts.get(kind.value, ZERO) for kind in ProgramKind}
-    values["aid_total"] = sum(amounts.values(), ZERO)
-    return values
+PROGRAM_KINDS = [kind.value for kind in ProgramKind]
+NO_AID = (ZERO,) * (len(PROGRAM_KINDS) + 1)
+
+
+def aid_columns(amounts: dict[str, Decimal]) -> tuple:
+    """The values of AID_COLUMNS: the amount of each program kind, then the total."""
+    if not amounts:
+        return NO_AID
+    return (*(amounts.get(kind, ZERO) for kind in PROGRAM_KINDS), sum(amounts.values(), ZERO))
 
 
 def heads_of(household_ids: list[int]) -> dict[int, str]:
-    heads = Member.objects.filter(household_id__in=household_ids, relation="head", is_active=True).order_by()
+    heads = Member.objects.filter(AnyOf("household_id", household_ids), relation="head", is_active=True).order_by()
     return dict(heads.values_list("household_id", "name"))
 
 
@@ -279,132 +261,162 @@ def heads_of(household_ids: list[int]) -> dict[int, str]:
 def household_files(scope: LedgerScope):
     return (
         files_to_assess(scope.organization, scope.year)
-        .select_related("household", "organization", "contact_person")
         # A household's files stand together, so its members are written once without remembering every household.
         .order_by("org_path", "household_id", "number", "pk")
     )
 
 
+# A file row's fields, read as one tuple per file (unpacked in `_household_row` in this order).
+FILE_FIELDS = (
+    "pk", "household_id", "number", "level", "category", "primary_cause", "secondary_causes", "origin", "status",
+    "activated_on", "closed_on", "next_visit_due", "organization__name", "contact_person__name",
+    "contact_person__username", "household__code", "household__address", "household__region_code",
+    "household__hukou_type", "household__household_type", "household__housing_type", "household__housing_area",
+    "household__can_help_itself", "household__bank_name", "household__bank_branch", "household__bank_account",
+)  # fmt: skip
+# A member's fields (unpacked in `_member_row`), after the household id they are grouped by.
+MEMBER_FIELDS = (
+    "name", "relation", "id_number", "ethnicity", "political_status", "marital_status", "work_status", "health",
+    "disability_type", "disability_grade", "phone", "employer", "is_union_member", "education_stage", "school",
+    "monthly_income",
+)  # fmt: skip
+HOUSEHOLD_ID, HOUSEHOLD_CODE = FILE_FIELDS.index("household_id"), FILE_FIELDS.index("household__code")
+HEAD = "head"
+
+
 def write_households(scope: LedgerScope, target, progress: Progress = None) -> int:
     """One row per file of the subtree filed at some time during the year; its members on the second sheet."""
-    workbook = Workbook(write_only=True)
-    files_sheet = Sheet(workbook, HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS)
-    members_sheet = Sheet(workbook, MEMBER_SHEET, MEMBER_COLUMNS)
-    # A household with two files in the year (exited, then returned) lists its members once.
-    last_household = None
-    with translation.override(settings.LANGUAGE_CODE):
+    with open_book(target) as book, translation.override(settings.LANGUAGE_CODE):
+        files_sheet = book.sheet(HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, WIDE)
+        members_sheet = book.sheet(MEMBER_SHEET, MEMBER_COLUMNS, WIDE)
+        # A household with two files in the year (exited, then returned) lists its members once.
+        last_household = None
         labels = {
             **choice_labels(Household, "hukou_type", "household_type", "housing_type"),
             **choice_labels(HardshipFile, "level", "category", "primary_cause", "origin", "status"),
             **choice_labels(Member, *MEMBER_CHOICE_FIELDS),
         }
-        for files in chunks(household_files(scope).iterator(chunk_size=CHUNK_SIZE)):
+        rows = household_files(scope).values_list(*FILE_FIELDS)
+        for files in chunks(rows.iterator(chunk_size=CHUNK_SIZE)):
             members, visits, measures, aid = _household_facts(files, scope)
             for file in files:
-                household_members = members[file.household_id]
+                household_id = file[HOUSEHOLD_ID]
+                household_members = members[household_id]
                 files_sheet.append(_household_row(file, household_members, (visits, measures, aid), labels, scope))
-                if file.household_id != last_household:
-                    last_household = file.household_id
+                if household_id != last_household:
+                    last_household = household_id
+                    code = file[HOUSEHOLD_CODE]
                     for member in household_members:
-                        members_sheet.append(_member_row(file.household.code, member, labels, scope.masked))
+                        members_sheet.append(_member_row(code, member, labels, scope.masked))
             if progress:
                 progress(files_sheet.rows)
-    files_sheet.close()
-    members_sheet.close()
-    workbook.save(target)
     return files_sheet.rows
 
 
-def _household_facts(files, scope: LedgerScope):
+def _household_facts(files: list[tuple], scope: LedgerScope):
     """The members, last visits, plan measures and aid of a chunk of files: four queries, whatever the chunk."""
-    file_ids = [file.pk for file in files]
-    household_ids = list({file.household_id for file in files})
+    file_ids = [file[0] for file in files]
+    household_ids = list({file[HOUSEHOLD_ID] for file in files})
     members = defaultdict(list)
-    for member in Member.objects.filter(household_id__in=household_ids, is_active=True).order_by("household_id", "id"):
-        members[member.household_id].append(member)
+    rows = (
+        Member.objects.filter(AnyOf("household_id", household_ids), is_active=True).order_by("household_id", "id")
+        .values_list("household_id", *MEMBER_FIELDS)
+    )  # fmt: skip
+    for household_id, *member in rows:
+        members[household_id].append(member)
     visits = dict(
-        Visit.objects.filter(file_id__in=file_ids, visited_on__lte=scope.end).order_by()
+        Visit.objects.filter(AnyOf("file_id", file_ids), visited_on__lte=scope.end).order_by()
         .values("file_id").annotate(last=Max("visited_on")).values_list("file_id", "last")
     )  # fmt: skip
     measures = {
-        row["plan__file_id"]: row
-        for row in PlanMeasure.objects.filter(plan__file_id__in=file_ids, plan__year=scope.year).order_by()
-        .values("plan__file_id")
+        file_id: (done, total)
+        for file_id, total, done in PlanMeasure.objects.filter(AnyOf("plan__file_id", file_ids), plan__year=scope.year)
+        .order_by().values("plan__file_id")
         .annotate(total=Count("id"), done=Count("id", filter=Q(status=MeasureStatus.DONE)))
+        .values_list("plan__file_id", "total", "done")
     }  # fmt: skip
     return members, visits, measures, aid_by_household(household_ids, scope.year)
 
 
-def _household_row(file, members, facts, labels: dict, scope: LedgerScope) -> dict:
-    household, (visits, measures, aid) = file.household, facts
-    head = next((member for member in members if member.is_head), None)
-    id_number, phone = (head.id_number, head.phone) if head else ("", "")
-    account = household.bank_account
+NO_MEASURES = (0, 0)
+
+
+def _household_row(file: tuple, members: list[list], facts, labels: dict, scope: LedgerScope) -> list:
+    """The values of HOUSEHOLD_COLUMNS, in their order (a list, not a dict: this runs once per file)."""
+    (file_id, household_id, number, level, category, primary_cause, secondary_causes, origin, status, activated_on,
+     closed_on, next_visit_due, union, contact_name, contact_username, code, address, region_code, hukou_type,
+     household_type, housing_type, housing_area, can_help_itself, bank_name, bank_branch, account) = file  # fmt: skip
+    visits, measures, aid = facts
+    head = next((member for member in members if member[1] == HEAD), None)
+    id_number, phone = (head[2], head[10]) if head else ("", "")
     if scope.masked:
         id_number, phone, account = mask_id_number(id_number), mask_phone(phone), mask_account(account)
-    counts = measures.get(file.pk, {})
-    return {
-        "household_code": household.code,
-        "file_number": file.number,
-        "union": file.organization.name,
-        "address": household.address,
-        "region_code": household.region_code,
-        "hukou_type": shown(labels["hukou_type"], household.hukou_type),
-        "household_type": shown(labels["household_type"], household.household_type),
-        "housing_type": shown(labels["housing_type"], household.housing_type),
-        "housing_area": household.housing_area,
-        "can_help_itself": yes_no(household.can_help_itself),
-        "bank_name": household.bank_name,
-        "bank_branch": household.bank_branch,
-        "bank_account": account,
-        "head_name": head.name if head else "",
-        "head_id_number": id_number,
-        "head_phone": phone,
-        "members_count": len(members),
-        "level": shown(labels["level"], file.level),
-        "category": shown(labels["category"], file.category),
-        "primary_cause": shown(labels["primary_cause"], file.primary_cause),
-        "secondary_causes": SECONDARY_CAUSE_SEPARATOR.join(
-            shown(labels["primary_cause"], code) for code in file.secondary_causes
-        ),
-        "origin": shown(labels["origin"], file.origin),
-        "status": shown(labels["status"], file.status),
-        "activated_on": file.activated_on,
-        "closed_on": file.closed_on,
-        "contact_person": str(file.contact_person),
-        "last_visit": visits.get(file.pk),
-        "next_visit_due": file.next_visit_due,
-        "measures_done": counts.get("done", 0),
-        "measures_total": counts.get("total", 0),
-        **aid_columns(aid.get(file.household_id, {})),
-    }
+    done, total = measures.get(file_id, NO_MEASURES)
+    causes = labels["primary_cause"]
+    return [
+        code,  # household_code
+        number,  # file_number
+        union,
+        address,
+        region_code,
+        labels["hukou_type"][hukou_type],
+        labels["household_type"][household_type],
+        labels["housing_type"][housing_type],
+        housing_area,
+        YES if can_help_itself else NO,
+        bank_name,
+        bank_branch,
+        account,  # bank_account
+        head[0] if head else "",  # head_name
+        id_number,  # head_id_number
+        phone,  # head_phone
+        len(members),  # members_count
+        labels["level"][level],
+        labels["category"][category],
+        causes[primary_cause],
+        SECONDARY_CAUSE_SEPARATOR.join([causes[cause] for cause in secondary_causes or ()]),
+        labels["origin"][origin],
+        labels["status"][status],
+        activated_on,
+        closed_on,
+        contact_name or contact_username,  # contact_person: str(User)
+        visits.get(file_id),  # last_visit
+        next_visit_due,
+        done,  # measures_done
+        total,  # measures_total
+        *aid_columns(aid.get(household_id)),
+    ]
 
 
-def _member_row(household_code: str, member: Member, labels: dict, masked: bool) -> dict:
-    health = shown(labels["health"], member.health)
-    disability_type = shown(labels["disability_type"], member.disability_type)
-    disability_grade = shown(labels["disability_grade"], member.disability_grade)
+def _member_row(household_code: str, member: list, labels: dict, masked: bool) -> list:
+    """The values of MEMBER_COLUMNS, in their order."""
+    (name, relation, id_number, ethnicity, political_status, marital_status, work_status, health, disability_type,
+     disability_grade, phone, employer, is_union_member, education_stage, school, monthly_income) = member  # fmt: skip
+    health = labels["health"][health]
+    disability_type = labels["disability_type"][disability_type]
+    disability_grade = labels["disability_grade"][disability_grade]
     if masked:
         health, disability_type, disability_grade = MASK, MASK if disability_type else "", ""
-    return {
-        "household_code": household_code,
-        "name": member.name,
-        "relation": shown(labels["relation"], member.relation),
-        "id_number": mask_id_number(member.id_number) if masked else member.id_number,
-        "ethnicity": member.ethnicity,
-        "political_status": shown(labels["political_status"], member.political_status),
-        "marital_status": shown(labels["marital_status"], member.marital_status),
-        "work_status": shown(labels["work_status"], member.work_status),
-        "health": health,
-        "disability_type": disability_type,
-        "disability_grade": disability_grade,
-        "phone": mask_phone(member.phone) if masked else member.phone,
-        "employer": member.employer,
-        "is_union_member": yes_no(member.is_union_member),
-        "education_stage": shown(labels["education_stage"], member.education_stage),
-        "school": member.school,
-        "monthly_income": member.monthly_income,
-    }
+        id_number, phone = mask_id_number(id_number), mask_phone(phone)
+    return [
+        household_code,
+        name,
+        labels["relation"][relation],
+        id_number,
+        ethnicity,
+        labels["political_status"][political_status],
+        labels["marital_status"][marital_status],
+        labels["work_status"][work_status],
+        health,
+        disability_type,
+        disability_grade,
+        phone,
+        employer,
+        YES if is_union_member else NO,
+        labels["education_stage"][education_stage],
+        school,
+        monthly_income,
+    ]
 
 
 # The disbursement ledger
@@ -414,80 +426,86 @@ def disbursements(scope: LedgerScope):
     return (
         Disbursement.objects.filter(org_path__startswith=scope.organization.path)
         .filter(paid_on__gte=scope.start, paid_on__lte=scope.end)
-        .select_related("application__program")
         .order_by("paid_on", "pk")
     )
 
 
+# A payment's fields (unpacked in `_disbursement_row`): what was frozen at payment, and the program.
+DISBURSEMENT_FIELDS = ("paid_on", "snapshot", "application__program__name", "application__program__kind", "amount",
+                       "method", "reference")  # fmt: skip
+
+
 def write_disbursements(scope: LedgerScope, target, progress: Progress = None) -> int:
     """One row per payment of the year, from what was frozen at payment; one query per chunk."""
-    workbook = Workbook(write_only=True)
-    sheet = Sheet(workbook, DISBURSEMENT_SHEET, DISBURSEMENT_COLUMNS)
-    with translation.override(settings.LANGUAGE_CODE):
+    with open_book(target) as book, translation.override(settings.LANGUAGE_CODE):
+        sheet = book.sheet(DISBURSEMENT_SHEET, DISBURSEMENT_COLUMNS, WIDE)
         methods = choice_labels(Disbursement, "method")["method"]
-        for payments in chunks(disbursements(scope).iterator(chunk_size=CHUNK_SIZE)):
+        rows = disbursements(scope).values_list(*DISBURSEMENT_FIELDS)
+        for payments in chunks(rows.iterator(chunk_size=CHUNK_SIZE)):
             for payment in payments:
                 sheet.append(_disbursement_row(payment, methods, scope.masked))
             if progress:
                 progress(sheet.rows)
-    sheet.close()
-    workbook.save(target)
     return sheet.rows
 
 
-def _disbursement_row(payment: Disbursement, methods: dict, masked: bool) -> dict:
-    snapshot, program = payment.snapshot, payment.application.program
+def _disbursement_row(payment: tuple, methods: dict, masked: bool) -> list:
+    """The values of DISBURSEMENT_COLUMNS, in their order."""
+    paid_on, snapshot, program, kind, amount, method, reference = payment
     account = snapshot.get("bank_account", "")
-    return {
-        "paid_on": payment.paid_on,
-        "program": program.name,
-        "program_kind": PROGRAM_HEADERS.get(program.kind, program.kind),
-        "beneficiary_name": snapshot.get("beneficiary_name", ""),
-        "beneficiary_id": snapshot.get("beneficiary_id_masked", ""),
-        "head_name": snapshot.get("head_name", ""),
-        "household_code": snapshot.get("household_code", ""),
-        "address": snapshot.get("address", ""),
-        "file_number": snapshot.get("file_number", ""),
-        "category": snapshot.get("category", ""),
-        "union": snapshot.get("union", ""),
-        "bank_name": snapshot.get("bank_name", ""),
-        "bank_account": mask_account(account) if masked else account,
-        "amount": payment.amount,
-        "method": shown(methods, payment.method),
-        "reference": payment.reference,
-    }
+    return [
+        paid_on,
+        program,
+        PROGRAM_HEADERS.get(kind, kind),  # program_kind
+        snapshot.get("beneficiary_name", ""),
+        snapshot.get("beneficiary_id_masked", ""),  # beneficiary_id
+        snapshot.get("head_name", ""),
+        snapshot.get("household_code", ""),
+        snapshot.get("address", ""),
+        snapshot.get("file_number", ""),
+        snapshot.get("category", ""),
+        snapshot.get("union", ""),
+        snapshot.get("bank_name", ""),
+        mask_account(account) if masked else account,  # bank_account
+        amount,
+        methods[method],
+        reference,
+    ]
 
 
 # The annual assessment report
 
 
 def household_assessments(scope: LedgerScope):
-    return (
-        HouseholdAssessment.objects.filter(org_path__startswith=scope.organization.path, year=scope.year)
-        .select_related("file__household", "organization")
-        .order_by("org_path", "file_id")
+    return HouseholdAssessment.objects.filter(org_path__startswith=scope.organization.path, year=scope.year).order_by(
+        "org_path", "file_id"
     )
+
+
+# An assessment's fields (unpacked in `_assessment_row`).
+ASSESSMENT_FIELDS = (
+    "file__number", "file__household__code", "file__household_id", "organization__name", "file__status",
+    "recommendation", "reasons", "per_capita_income", "months_above_line", "dibao_line", "visits_done", "visits_due",
+    "measures_done", "measures_total", "aid_by_program",
+)  # fmt: skip
 
 
 def write_assessment(scope: LedgerScope, target, progress: Progress = None) -> int:
     """The union's summary (label and value rows), then one row per household assessment of the subtree."""
-    workbook = Workbook(write_only=True)
-    with translation.override(settings.LANGUAGE_CODE):
-        summary_sheet = Sheet(workbook, SUMMARY_SHEET, [("label", "项目"), ("value", "数值")])
+    with open_book(target) as book, translation.override(settings.LANGUAGE_CODE):
+        summary_sheet = book.sheet(SUMMARY_SHEET, [("label", "项目"), ("value", "数值")], WIDE)
         summary = AnnualSummary.objects.filter(organization=scope.organization, year=scope.year).first()
         for row_label, value in summary_rows(scope, summary):
-            summary_sheet.append({"label": row_label, "value": value})
-        summary_sheet.close()
-        sheet = Sheet(workbook, ASSESSMENT_SHEET, ASSESSMENT_COLUMNS)
+            summary_sheet.append((row_label, value))
+        sheet = book.sheet(ASSESSMENT_SHEET, ASSESSMENT_COLUMNS, WIDE)
         labels = {**choice_labels(HouseholdAssessment, "recommendation"), **choice_labels(HardshipFile, "status")}
-        for assessments in chunks(household_assessments(scope).iterator(chunk_size=CHUNK_SIZE)):
-            heads = heads_of([assessment.file.household_id for assessment in assessments])
+        rows = household_assessments(scope).values_list(*ASSESSMENT_FIELDS)
+        for assessments in chunks(rows.iterator(chunk_size=CHUNK_SIZE)):
+            heads = heads_of([assessment[2] for assessment in assessments])
             for assessment in assessments:
                 sheet.append(_assessment_row(assessment, heads, labels))
             if progress:
                 progress(sheet.rows)
-    sheet.close()
-    workbook.save(target)
     return sheet.rows
 
 
@@ -521,26 +539,28 @@ def summary_rows(scope: LedgerScope, summary: AnnualSummary | None) -> list[tupl
     return rows
 
 
-def _assessment_row(assessment: HouseholdAssessment, heads: dict[int, str], labels: dict) -> dict:
-    file = assessment.file
-    amounts = {kind: Decimal(amount).quantize(ZERO) for kind, amount in assessment.aid_by_program.items()}
-    return {
-        "file_number": file.number,
-        "household_code": file.household.code,
-        "head_name": heads.get(file.household_id, ""),
-        "union": assessment.organization.name,
-        "file_status": shown(labels["status"], file.status),
-        "recommendation": shown(labels["recommendation"], assessment.recommendation),
-        "reasons": "".join(str(reason) for reason in assessment.reasons),  # each reason is a sentence ending in 。
-        "per_capita_income": assessment.per_capita_income,
-        "months_above_line": assessment.months_above_line,
-        "dibao_line": assessment.dibao_line,
-        "visits_done": assessment.visits_done,
-        "visits_due": assessment.visits_due,
-        "measures_done": assessment.measures_done,
-        "measures_total": assessment.measures_total,
-        **aid_columns(amounts),
-    }
+def _assessment_row(assessment: tuple, heads: dict[int, str], labels: dict) -> list:
+    """The values of ASSESSMENT_COLUMNS, in their order."""
+    (number, code, household_id, union, file_status, recommendation, reasons, per_capita_income, months_above_line,
+     dibao_line, visits_done, visits_due, measures_done, measures_total, aid_by_program) = assessment  # fmt: skip
+    amounts = {kind: Decimal(amount).quantize(ZERO) for kind, amount in (aid_by_program or {}).items()}
+    return [
+        number,  # file_number
+        code,  # household_code
+        heads.get(household_id, ""),  # head_name
+        union,
+        labels["status"][file_status],
+        labels["recommendation"][recommendation],
+        "".join(str(reason) for reason in reasons or ()),  # each reason is a sentence ending in 。
+        per_capita_income,
+        months_above_line,
+        dibao_line,
+        visits_done,
+        visits_due,
+        measures_done,
+        measures_total,
+        *aid_columns(amounts),
+    ]
 
 
 WRITERS = {

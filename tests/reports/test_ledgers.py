@@ -2,8 +2,10 @@
 log, a query count that does not grow with the rows, and the command that writes the same workbook."""
 
 import io
-from datetime import date
+import tempfile
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -13,12 +15,12 @@ from openpyxl import load_workbook
 
 from accounts.roles import Role
 from assessment.services import assessment_execute, assessment_start
-from cases.choices import Relation
+from cases.choices import Relation, WorkStatus
 from cases.identity import mask_account, mask_id_number, mask_phone
 from cases.models import Member
 from programs.choices import ProgramKind
 from programs.services.money import disbursement_record
-from reports import ledgers
+from reports import ledgers, xlsx
 from reports.exports import ledger_export
 from reports.models import ExportLog, LedgerKind
 from tests.cases.factories import make_active_file, make_household, make_standard, member_values
@@ -88,6 +90,21 @@ def workbook_of(content: bytes):
 def rows_of(sheet) -> list[dict]:
     values = list(sheet.values)
     return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+def as_written(value):
+    """What openpyxl reads back for a value the ledger wrote: "" is an empty cell, a date a datetime, money a number."""
+    if value == "":
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def as_read(value):
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 def export(kind, organization, user, year=YEAR, via="test", **options) -> bytes:
@@ -175,11 +192,65 @@ class TestHouseholdLedger:
         sheet = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker)).worksheets[0]
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}3"
-        assert sheet.column_dimensions["D"].width == 36  # the address
+        # The address: 36 characters as Excel shows it (XlsxWriter stores the width with the cell's padding).
+        assert int(sheet.column_dimensions["D"].width) == 36
         assert sheet["A1"].font.b
         headers = [cell.value for cell in sheet[1]]
         assert sheet.cell(2, headers.index("帮扶金额合计(元)") + 1).number_format == "#,##0.00"
         assert sheet.cell(2, headers.index("建档日期") + 1).number_format == "yyyy-mm-dd"
+
+    def test_every_column_of_a_file_row_and_a_member_row_holds_its_value(self, tree, files, payment, caseworker):
+        """Column by column against the models' own display values (the rows are built as lists in column order)."""
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker))
+        file = type(files[0]).objects.select_related("household", "organization").get(pk=files[0].pk)
+        household = file.household
+        head = Member.objects.get(household=household, relation="head")
+        expected = {
+            "家庭编码": household.code, "档案编号": file.number, "所属工会": file.organization.name,
+            "家庭住址": household.address, "户口所在地行政区划": household.region_code,
+            "户口类型": household.get_hukou_type_display(), "家庭类型": household.get_household_type_display(),
+            "住房类型": household.get_housing_type_display(), "建筑面积(平方米)": household.housing_area,
+            "是否有一定自救能力": "否", "开户银行": "中国工商银行", "支行名称": household.bank_branch,
+            "银行卡号": ACCOUNT, "户主姓名": "张伟", "户主身份证号": head.id_number, "户主手机号码": PHONE,
+            "家庭人口": 3, "建档标准": file.get_level_display(), "困难类别": file.get_category_display(),
+            "主要致困原因": file.get_primary_cause_display(), "次要致困原因": "、".join(file.secondary_cause_labels()),
+            "建档类型": file.get_origin_display(), "档案状态": file.get_status_display(),
+            "建档日期": file.activated_on, "结档日期": file.closed_on, "帮扶联系责任人": str(caseworker),
+            "最近走访日期": None, "下次走访日期": file.next_visit_due, "帮扶措施已完成": 0, "帮扶措施总数": 0,
+            **{header: 0 for _key, header in ledgers.AID_COLUMNS}, "送温暖(元)": 1500, "帮扶金额合计(元)": 1500,
+        }  # fmt: skip
+        assert list(expected) == [header for _key, header in ledgers.HOUSEHOLD_COLUMNS]
+        row = next(row for row in rows_of(book[ledgers.HOUSEHOLD_SHEET]) if row["档案编号"] == file.number)
+        assert {header: as_read(value) for header, value in row.items()} == {
+            header: as_written(value) for header, value in expected.items()
+        }
+
+        spouse = Member.objects.get(household=household, relation="spouse")
+        expected = {
+            "家庭编码": household.code, "姓名": "李娜", "与户主关系": "配偶", "身份证号": spouse.id_number,
+            "民族": spouse.ethnicity, "政治面貌": spouse.get_political_status_display(),
+            "婚姻状况": spouse.get_marital_status_display(), "工作状态": spouse.get_work_status_display(),
+            "健康状况": spouse.get_health_display(), "残疾类别": spouse.get_disability_type_display(),
+            "残疾等级": "", "手机号码": spouse.phone, "工作单位": "+86 快递站", "是否工会会员": "否",
+            "就读阶段": spouse.get_education_stage_display(), "学校": spouse.school,
+            "月收入(元)": spouse.monthly_income,
+        }  # fmt: skip
+        assert list(expected) == [header for _key, header in ledgers.MEMBER_COLUMNS]
+        row = next(row for row in rows_of(book[ledgers.MEMBER_SHEET]) if row["身份证号"] == spouse.id_number)
+        assert {header: as_read(value) for header, value in row.items()} == {
+            header: as_written(value) for header, value in expected.items()
+        }
+
+    def test_digits_and_links_stay_text_and_empty_text_is_an_empty_cell(self, tree, standard, caseworker, approver):
+        file = filed_household(tree["street_a"], caseworker, approver, address="http://example.com/户")
+        type(file.household).objects.filter(pk=file.household_id).update(region_code="0330281", bank_branch="")
+        sheet = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker))[ledgers.HOUSEHOLD_SHEET]
+        headers = [cell.value for cell in sheet[1]]
+        region = sheet.cell(2, headers.index("户口所在地行政区划") + 1)
+        address = sheet.cell(2, headers.index("家庭住址") + 1)
+        assert (region.value, region.data_type) == ("0330281", "s")
+        assert (address.value, address.data_type, address.hyperlink) == ("http://example.com/户", "s", None)
+        assert sheet.cell(2, headers.index("支行名称") + 1).value is None
 
     def test_a_file_closed_before_the_year_is_left_out(self, tree, files, caseworker):
         type(files[0]).objects.filter(pk=files[0].pk).update(closed_on=date(YEAR - 1, 12, 31))
@@ -377,3 +448,113 @@ def test_a_household_that_exited_and_returned_has_two_rows_but_its_members_once(
     member_rows = [row for row in rows_of(book[ledgers.MEMBER_SHEET]) if row["家庭编码"] == code]
     assert len(file_rows) == 2
     assert len(member_rows) == 3
+
+
+class TestWorkbookLayout:
+    """What every sheet of every ledger shares, whatever library writes it (XlsxWriter now, openpyxl before)."""
+
+    @pytest.fixture
+    def books(self, tree, files, payment, caseworker):
+        assessment_execute(run=assessment_start(organization=tree["county"], year=YEAR, queue=False))
+        return {kind: workbook_of(export(kind, tree["county"], caseworker)) for kind in LedgerKind.values}
+
+    def test_every_sheet_has_a_bold_frozen_header_and_a_filter_over_its_rows(self, books):
+        sheets = [sheet for book in books.values() for sheet in book.worksheets]
+        assert [sheet.title for sheet in sheets] == [
+            ledgers.HOUSEHOLD_SHEET, ledgers.MEMBER_SHEET, ledgers.DISBURSEMENT_SHEET, ledgers.SUMMARY_SHEET,
+            ledgers.ASSESSMENT_SHEET,
+        ]  # fmt: skip
+        for sheet in sheets:
+            last = sheet.cell(1, sheet.max_column).column_letter
+            assert (sheet.title, sheet.freeze_panes) == (sheet.title, "A2")
+            assert (sheet.title, sheet.auto_filter.ref) == (sheet.title, f"A1:{last}{sheet.max_row}")
+            assert sheet.max_row > 1
+            assert all(cell.font.b for cell in sheet[1]) and not any(cell.font.b for cell in sheet[2])
+
+    def test_money_and_dates_are_formatted_on_every_sheet(self, books):
+        def formats(sheet, *headers):
+            names = [cell.value for cell in sheet[1]]
+            return [sheet.cell(2, names.index(header) + 1).number_format for header in headers]
+
+        households = books[LedgerKind.HOUSEHOLDS]
+        assert formats(households[ledgers.MEMBER_SHEET], "月收入(元)") == [xlsx.MONEY_FORMAT]
+        assert formats(books[LedgerKind.DISBURSEMENTS].active, "发放金额(元)", "发放日期") == [
+            xlsx.MONEY_FORMAT, xlsx.DATE_FORMAT,
+        ]  # fmt: skip
+        assessment = books[LedgerKind.ASSESSMENT]
+        assert formats(assessment[ledgers.ASSESSMENT_SHEET], "帮扶金额合计(元)") == [xlsx.MONEY_FORMAT]
+        summary = {row[0].value: row[1] for row in assessment[ledgers.SUMMARY_SHEET].iter_rows(min_row=2)}
+        assert summary["帮扶资金合计(元)"].number_format == xlsx.MONEY_FORMAT
+        assert (summary["年度"].value, summary["年度"].number_format) == (YEAR, "General")
+
+    def test_formula_like_text_is_quoted_text_on_every_sheet(self, books):
+        cells = {
+            cell.value: cell
+            for book in books.values() for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith(xlsx.FORMULA_STARTS)
+        }  # fmt: skip
+        assert {INJECTION, REFERENCE_INJECTION, "+86 快递站"} <= set(cells)
+        assert all(cell.data_type == "s" and cell.quotePrefix for cell in cells.values())
+        plain = books[LedgerKind.DISBURSEMENTS].active["B2"]
+        assert plain.data_type == "s" and not plain.quotePrefix
+
+
+class TestXlsxWriter:
+    """reports.xlsx: the sheet writer the ledgers share."""
+
+    COLUMNS = [("text", "文本"), ("number", "数"), ("money", "金额"), ("day", "日期"), ("other", "其他")]
+
+    def write(self, target, rows) -> int:
+        with xlsx.open_book(target) as book:
+            sheet = book.sheet("测试", self.COLUMNS, {"text": 30})
+            for values in rows:
+                sheet.append(values)
+        return sheet.rows
+
+    def test_each_value_is_written_as_its_type(self):
+        target = io.BytesIO()
+        moment = datetime(2026, 5, 4, 3, 2, 1, tzinfo=UTC)
+        rows = [
+            ["=1+1", 7, Decimal("12.50"), date(2026, 1, 2), True],
+            ["-3", 1.5, None, None, WorkStatus.EMPLOYED],
+            ["", None, Decimal("0.00"), moment, Path("a/b")],
+            ["@x", -2, Decimal("-1.25"), date(2026, 12, 31), 10**12],
+        ]
+        assert self.write(target, rows) == 4
+        sheet = load_workbook(io.BytesIO(target.getvalue())).active
+        assert (sheet.title, sheet.freeze_panes, sheet.auto_filter.ref) == ("测试", "A2", "A1:E5")
+        assert 30 <= sheet.column_dimensions["A"].width < 31
+        values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+        assert values == [
+            ["=1+1", 7, 12.5, datetime(2026, 1, 2), True],
+            ["-3", 1.5, None, None, str(WorkStatus.EMPLOYED)],
+            [None, None, 0, datetime(2026, 5, 4, 11, 2, 1), "a/b"],  # aware: in the local time (Asia/Shanghai)
+            ["@x", -2, -1.25, datetime(2026, 12, 31), 10**12],
+        ]
+        first = sheet[2]
+        assert [cell.data_type for cell in first] == ["s", "n", "n", "d", "b"]
+        assert first[0].quotePrefix and sheet["A3"].quotePrefix and sheet["A5"].quotePrefix
+        assert [cell.number_format for cell in first[1:4]] == ["General", xlsx.MONEY_FORMAT, xlsx.DATE_FORMAT]
+
+    def test_it_writes_to_a_path_a_path_object_or_a_binary_file(self, tmp_path):
+        rows = [["甲", 1, Decimal("2.00"), date(2026, 3, 4), None]]
+        for target in (str(tmp_path / "a.xlsx"), tmp_path / "b.xlsx"):
+            self.write(target, rows)
+            assert load_workbook(target).active["A2"].value == "甲"
+        with tempfile.TemporaryFile() as target:
+            self.write(target, rows)
+            target.seek(0)
+            assert load_workbook(target).active["B2"].value == 1
+
+    def test_an_error_while_writing_writes_nothing_and_leaves_no_temporary_file(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+        target = tmp_path / "out.xlsx"
+        with pytest.raises(RuntimeError, match="the database went away"), xlsx.open_book(target) as book:
+            sheet = book.sheet("测试", self.COLUMNS)
+            sheet.append(["甲", 1, None, None, None])
+            raise RuntimeError("the database went away")
+        assert list(tmp_path.iterdir()) == []
+
+    def test_a_row_of_the_wrong_width_is_refused(self):
+        with pytest.raises(ValueError, match="4 values for 5 columns"):
+            self.write(io.BytesIO(), [["甲", 1, None, None]])
