@@ -174,7 +174,26 @@ def production_env(database_url: str) -> dict:
         DATABASE_URL=database_url,
         PYTHONUNBUFFERED="1",
     )
+    # As in production (docker-compose.yml), the workers share their cache in Redis when it is there; without it each
+    # worker keeps its own (and computes the dashboard's figures once per worker).
+    if _redis_answers():
+        env["CACHE_URL"] = BENCH_CACHE_URL
+    else:
+        env.pop("CACHE_URL", None)
     return env
+
+
+BENCH_CACHE_URL = "redis://127.0.0.1:6379/3"
+
+
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def free_port() -> int:
@@ -450,7 +469,8 @@ def measure(options) -> list[dict]:
     goal = "met" if 100 * cw["rps"] / floor_rps >= GOAL_SHARE and cw["p95"] < GOAL_P95_MS else "NOT met"
     setup = (
         f"gunicorn {GUNICORN_WORKERS} sync workers, DEBUG=0, plain HTTP on 127.0.0.1; wrk {WRK_THREADS} threads, "
-        f"{WRK_CONNECTIONS} connections, {duration} s after {warmup} s warm-up"
+        f"{WRK_CONNECTIONS} connections, {duration} s after {warmup} s warm-up; "
+        f"cache: {'Redis, shared' if 'CACHE_URL' in env else 'per worker (no Redis)'}"
     )
     return [
         row("/healthz/ (floor, one query)", floor, None, setup,

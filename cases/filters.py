@@ -54,6 +54,7 @@ class HouseholdFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.filters["union"].queryset = Organization.objects.visible_to(user)
         self.filters["contact"].queryset = User.objects.visible_to(user).filter(groups__name="caseworker")
 
@@ -100,8 +101,11 @@ class HouseholdFilter(django_filters.FilterSet):
             return queryset
         # The matching members and addresses are found once, through their own indexes (trigrams on the name and
         # the address, the ID number, the phone), not re-checked for every household of the scope.
+        # Both are kept to the user's scope, so a caseworker's street is searched, not the province.
+        scope = "" if self.user.is_superuser else self.user.organization.path
         matching = Member.objects.filter(
-            Q(name__contains=value) | Q(id_number=normalize_id_number(value)) | Q(phone=value), is_active=True
-        ).values("household_id")
-        by_address = Household.objects.filter(address__contains=value).values("pk")
+            Q(name__contains=value) | Q(id_number=normalize_id_number(value)) | Q(phone=value),
+            is_active=True, household__org_path__startswith=scope,
+        ).values("household_id")  # fmt: skip
+        by_address = Household.objects.filter(address__contains=value, org_path__startswith=scope).values("pk")
         return queryset.filter(Q(code=value.upper()) | Q(pk__in=by_address) | Q(pk__in=matching))
