@@ -1,6 +1,7 @@
 """Bangfu settings. Every value that differs between machines comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -175,6 +176,8 @@ if os.environ.get("CACHE_URL"):
 # The dashboard's figures are computed at most once per union, year and language in this many seconds (0: never
 # cached). A province's figures read every file of the province (docs/PERFORMANCE.md); the page says how old they are.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "300"))
+# With a cache shared by the workers, the beat recomputes the provinces' and cities' figures before they expire.
+DASHBOARD_WARM = bool(os.environ.get("CACHE_URL")) and DASHBOARD_CACHE_SECONDS >= 60
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.sessions_clear_expired",
@@ -184,6 +187,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessment.tasks.assessment_yearly",
         "schedule": crontab(hour=1, minute=0, day_of_month=ASSESSMENT_DAY, month_of_year=ASSESSMENT_MONTH),
     },
+    **(
+        {
+            "warm-dashboards": {
+                "task": "reports.tasks.dashboard_warm_task",
+                "schedule": timedelta(seconds=DASHBOARD_CACHE_SECONDS * 4 // 5),
+            }
+        }
+        if DASHBOARD_WARM
+        else {}
+    ),  # fmt: skip
     "purge-expired-exports": {
         "task": "reports.tasks.export_files_purge_task",
         "schedule": crontab(minute=40),

@@ -274,26 +274,32 @@ def active_trend(union: Organization) -> list[dict]:
     ]
 
 
+def _cache_key(union: Organization, year: int, today: date) -> str:
+    return f"dashboard:1:{union.pk}:{union.path}:{year}:{today}:{translation.get_language()}"
+
+
 def dashboard_context(*, union: Organization, year: int, now: datetime) -> dict:
     """Everything the dashboard shows: computed in a fixed number of queries, then kept in the cache for
     `DASHBOARD_CACHE_SECONDS`, so that a province's page reads its 100,000 files once every few minutes, not on every
     visit. The figures depend on the union, the year, the day and the language of the labels, never on the user
     (the view has already checked that the union is in the user's scope)."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    today = timezone.localdate(now)
-    key = f"dashboard:1:{union.pk}:{union.path}:{year}:{today}:{translation.get_language()}"
-    context = cache.get(key) if seconds else None
+    context = cache.get(_cache_key(union, year, timezone.localdate(now))) if seconds else None
     if context is None:
-        context = _dashboard_figures(union, year, today)
-        context["computed_at"] = now
-        if seconds:
-            cache.set(key, context, seconds)
+        context = dashboard_figures_refresh(union=union, year=year, now=now)
     oldest = context["oldest_waiting"]
-    return {
-        **context,
-        "oldest_waiting_days": (now - oldest).days if oldest else None,
-        "cache_minutes": max(1, seconds // 60) if seconds else None,
-    }
+    return {**context, "oldest_waiting_days": (now - oldest).days if oldest else None,
+            "cache_minutes": max(1, seconds // 60) if seconds else None}  # fmt: skip
+
+
+def dashboard_figures_refresh(*, union: Organization, year: int, now: datetime) -> dict:
+    """Compute the union's figures and, when the cache is on, store them (a cache miss, or the beat's warm-up)."""
+    today = timezone.localdate(now)
+    context = _dashboard_figures(union, year, today)
+    context["computed_at"] = now
+    if settings.DASHBOARD_CACHE_SECONDS:
+        cache.set(_cache_key(union, year, today), context, settings.DASHBOARD_CACHE_SECONDS)
+    return context
 
 
 def _dashboard_figures(union: Organization, year: int, today: date) -> dict:

@@ -27,3 +27,24 @@ def export_files_purge_task() -> int:
     purged = export_files_purge()
     logger.info("export files purged: %d", purged)
     return purged
+
+
+@shared_task
+def dashboard_warm_task() -> int:
+    """Compute this year's dashboard figures of every provincial and city union before their cache entries expire
+    (for the beat schedule, with a shared cache), so their leaders never wait the second or so that computing a
+    province's figures takes (docs/PERFORMANCE.md). Counties compute in a tenth of a second on a visit."""
+    from django.conf import settings
+    from django.utils import timezone, translation
+
+    from accounts.models import Organization, OrganizationKind
+    from reports.dashboard import dashboard_figures_refresh
+
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return 0
+    now = timezone.now()
+    unions = Organization.objects.filter(kind__in=[OrganizationKind.PROVINCIAL, OrganizationKind.CITY])
+    with translation.override(settings.LANGUAGE_CODE):
+        for union in unions:
+            dashboard_figures_refresh(union=union, year=timezone.localdate(now).year, now=now)
+    return len(unions)

@@ -372,3 +372,26 @@ class TestCachedFigures:
         response = client.get(PAGE, {"year": YEAR})
         assert figures_of(response).active == 0
         assert "computed-at" not in response.content.decode()
+
+
+def test_the_warm_up_task_fills_the_cache_of_the_provinces_and_cities(client, tree, county_data, settings):
+    from accounts.models import Organization, OrganizationKind
+    from reports.tasks import dashboard_warm_task
+
+    upper = Organization.objects.filter(kind__in=[OrganizationKind.PROVINCIAL, OrganizationKind.CITY])
+    assert dashboard_warm_task() == upper.count() >= 2
+    province_leader = UserFactory(organization=tree["province"], role=Role.LEADER)
+    client.force_login(province_leader)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(PAGE)
+    assert not [q for q in queries if "cases_hardshipfile" in q["sql"] and "COUNT" in q["sql"]]
+    active = HardshipFile.objects.filter(org_path__startswith=tree["province"].path, status=FileStatus.ACTIVE)
+    assert figures_of(response).active == active.count() == 3
+
+
+def test_the_warm_up_task_does_nothing_without_the_cache(settings, tree):
+    from reports.tasks import dashboard_warm_task
+
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    assert dashboard_warm_task() == 0

@@ -1,1 +1,0 @@
-from tests.cases.conftest import active_file, household, standard  # noqa: F401
