@@ -158,3 +158,25 @@ def _eager_celery(request):
     app.conf.task_always_eager = request.node.get_closest_marker("integration") is None
     yield
     app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def standard(tree):
+    """The province's standard: nearest-up-the-tree lookup finds it for every union below."""
+    from tests.cases.factories import make_standard
+
+    return make_standard(tree["province"])
+
+
+@pytest.fixture
+def household(standard, caseworker, tree):
+    from tests.cases.factories import make_household
+
+    return make_household(tree["street_a"], caseworker)
+
+
+@pytest.fixture
+def active_file(household, caseworker, approver):
+    from tests.cases.factories import make_active_file
+
+    return make_active_file(household, caseworker, approver)

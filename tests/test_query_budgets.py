@@ -21,7 +21,7 @@ from programs.models import AidApplication, ApplicationBatch, Disease
 from programs.services.money import holiday_batch_generate
 from reports.import_tasks import import_upload
 from reports.models import ExportJob, ImportJob, ImportStatus, JobStatus, LedgerKind
-from tests.cases.factories import make_active_file, make_household, make_id_number, make_standard, member_values
+from tests.cases.factories import make_active_file, make_household, make_id_number, member_values
 from tests.factories import OrganizationFactory
 from tests.programs.factories import make_budget, make_program, make_tiers
 from tests.programs.helpers import apply
@@ -33,21 +33,6 @@ _numbers = iter(range(10**6))
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def standard(tree):
-    return make_standard(tree["province"])
-
-
-@pytest.fixture
-def household(standard, caseworker, tree):
-    return make_household(tree["street_a"], caseworker)
-
-
-@pytest.fixture
-def active_file(household, caseworker, approver):
-    return make_active_file(household, caseworker, approver)
 
 
 def queries_of(client, url) -> int:

@@ -2,7 +2,6 @@ import pytest
 
 from accounts.roles import Role
 from programs.choices import ProgramKind
-from tests.cases.conftest import active_file, household, standard  # noqa: F401
 from tests.factories import UserFactory
 from tests.programs.factories import make_program, make_tiers
 
