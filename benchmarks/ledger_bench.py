@@ -15,49 +15,30 @@ do not depend on the size) and not in quick mode.
 
 Peak RSS is the child's VmHWM (its own high-water mark; `ru_maxrss` would carry the parent's peak over the exec),
 so it includes the interpreter, Django and the libraries. One run of each: a province ledger takes minutes.
-Self-contained (it does not import benchmarks.common): `measure(options)` follows the contract of benchmarks/run.py.
+`measure(options)` follows the contract of benchmarks/run.py (benchmarks/common.py).
 """
 
 import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import DEFAULT_DATABASE_URL, peak_rss_mb, run_child, setup_django
+
 SECTION = "5. Household ledger"
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/bangfu_bench"
 TEMPLATE_ROWS = 500  # rows of the county ledger that the bare loops repeat
-
-
-def peak_rss_mb() -> float:
-    """This process's own high-water mark of resident memory (VmHWM), in MB."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def setup_django() -> None:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hardship.settings")
-    import django
-
-    django.setup()
 
 
 # ---- the children -------------------------------------------------------------------------------------------------
@@ -175,15 +156,7 @@ def child_bare(library: str, template: str, file_rows: int, member_rows: int, ta
 
 
 def in_child(*arguments) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", *map(str, arguments)], capture_output=True, text=True, cwd=ROOT,
-        check=False,
-    )  # fmt: skip
-    lines = done.stdout.strip().splitlines()
-    if done.returncode != 0 or not lines:
-        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
-        raise RuntimeError(f"ledger_bench child {' '.join(map(str, arguments))} exited {done.returncode}:\n{tail}")
-    return json.loads(lines[-1])
+    return run_child(__file__, "--child", *arguments)
 
 
 # ---- the measurement ----------------------------------------------------------------------------------------------
