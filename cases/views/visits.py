@@ -5,12 +5,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
+from accounts.permissions import role_required
+from accounts.roles import Role
 from cases.forms import FinancesForm, VisitForm
 from cases.models import HardshipFile, VisitAttachment
 from cases.services.visits import visit_record
 
 
 @login_required
+@role_required(Role.CASEWORKER)
 def visit_create(request, pk):
     file = get_object_or_404(HardshipFile.objects.visible_to(request.user).select_related("household"), pk=pk)
     form = VisitForm(request.POST or None, request.FILES or None, file=file)
