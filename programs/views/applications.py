@@ -9,7 +9,7 @@ from accounts.errors import DomainError
 from accounts.permissions import role_required
 from accounts.roles import Role
 from cases.models import Household
-from cases.selectors import may_see_sensitive
+from cases.sensitive import may_see_sensitive
 from cases.views.visits import private_file_response
 from programs.forms import ApplicationForm, ApproveForm, CommentForm, DisbursementForm
 from programs.models import AidApplication, ApplicationAttachment, Budget
@@ -183,5 +183,6 @@ def disbursement_create(request, pk):
 
 @login_required
 def attachment_download(request, pk):
-    """Attachments are never on a public URL: each download is checked against the user's scope."""
-    return private_file_response(get_object_or_404(ApplicationAttachment.objects.visible_to(request.user), pk=pk))
+    """Attachments are never on a public URL: each download is checked against the user's scope and role."""
+    attachment = get_object_or_404(ApplicationAttachment.objects.visible_to(request.user), pk=pk)
+    return private_file_response(attachment, user=request.user)
