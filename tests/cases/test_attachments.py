@@ -56,6 +56,7 @@ def test_it_shows_a_photo_inline_in_a_sandbox_named_by_its_sniffed_type(client, 
     assert response["Content-Disposition"] == 'inline; filename="evil.png"'
     assert response["Content-Security-Policy"] == "sandbox"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PNG
 
 
 def test_roles_that_do_not_see_health_data_get_404(client, case, leader, union_admin):
