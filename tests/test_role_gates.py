@@ -194,3 +194,24 @@ def test_a_role_that_may_read_but_not_write_gets_404_from_the_decorator(rf, tree
         view(request)
     request.user = UserFactory(organization=tree["county"], role=Role.CASEWORKER)
     assert view(request).status_code == 200
+
+
+def test_the_ledgers_a_reader_exports_carry_no_full_number_nor_the_diagnosis(case, reader):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reports.exports import ledger_export
+    from reports.models import LedgerKind
+
+    for kind in LedgerKind:
+        target = BytesIO()
+        ledger_export(kind=kind, organization=case.household.organization.parent, year=2026, user=reader,
+                      target=target, via="web")  # fmt: skip
+        cells = " ".join(
+            str(value) for sheet in load_workbook(target).worksheets for row in sheet.iter_rows(values_only=True)
+            for value in row if value is not None
+        )  # fmt: skip
+        assert case.household.code in cells or kind != LedgerKind.HOUSEHOLDS
+        for secret in case.secrets:
+            assert secret not in cells, (kind, secret)
