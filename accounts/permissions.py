@@ -1,5 +1,8 @@
 """One place that answers "may this user do X on this object": role (permission) and scope together."""
 
+from functools import wraps
+
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.errors import NotPermitted
@@ -32,3 +35,23 @@ def may_act_as(user, role: Role, obj=None) -> bool:
     if not user.is_authenticated or not user.has_role(role):
         return False
     return obj is None or path_in_scope(user, scope_path_of(obj))
+
+
+def role_required(*roles: Role):
+    """A view for the people who act in one of `roles`; anyone else gets 404 on GET and POST alike.
+
+    Put it under `login_required`. Services check the same roles again, with the object's scope; this keeps a form
+    (and the values it is filled with) from ever rendering for a role that could not save it.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(request.user.has_role(role) for role in roles):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)
+        return wrapped
+
+    return decorator

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import DomainError
 from accounts.models import Organization
+from accounts.permissions import role_required
 from accounts.roles import Role
 from accounts.scoping import union_in_scope_or_404
 from assessment.choices import Recommendation
@@ -92,6 +93,7 @@ def assessment_page(request):
 
 @require_POST
 @login_required
+@role_required(Role.APPROVER, Role.LEADER)
 def assessment_start_view(request):
     union = _union(request, request.POST.get("org"))
     form = AssessmentStartForm(request.POST)
@@ -136,6 +138,7 @@ def assessment_resume_view(request, pk):
 
 @require_POST
 @login_required
+@role_required(Role.CASEWORKER)
 def assessment_propose(request, pk):
     """One click turns an exit or relief recommendation into the file's proposal; the assessment changes nothing."""
     assessment = get_object_or_404(

@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from accounts.roles import Role
 from cases.extensions import extend_household_page
 from cases.models import Household, Member
+from cases.sensitive import may_see_sensitive
 
 
 def households_for_list(user):
@@ -16,11 +17,6 @@ def households_for_list(user):
         .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
         .order_by("-created_at", "-id")
     )
-
-
-def may_see_sensitive(user) -> bool:
-    """Full ID numbers, phones and bank accounts are for the people who verify and pay, not for dashboards."""
-    return user.is_superuser or bool(user.roles & {Role.CASEWORKER.value, Role.APPROVER.value})
 
 
 def household_page_context(household, user) -> dict:

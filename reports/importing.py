@@ -23,7 +23,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.errors import DomainError
-from accounts.scoping import path_in_scope
 from cases.choices import (
     DisabilityGrade,
     DisabilityType,
@@ -40,7 +39,7 @@ from cases.choices import (
 )  # fmt: skip
 from cases.identity import birth_date_of, is_male, normalize_id_number, validate_id_number, validate_mobile
 from cases.models import Household, Member
-from cases.services.households import household_create
+from cases.services.households import household_create, id_number_clash
 
 HOUSEHOLD_SHEET = "家庭"
 MEMBER_SHEET = "家庭成员"
@@ -508,13 +507,7 @@ def _check_registered(roster: Roster, id_cells: dict[str, tuple[int, str]], user
     for start in range(0, len(numbers), CHUNK):
         taken = Member.objects.active().filter(id_number__in=numbers[start : start + CHUNK]).select_related("household")
         for member in taken:
-            if user is None or path_in_scope(user, member.household.org_path):
-                where = {"number": member.id_number, "code": member.household.code, "address": member.household.address}
-                message = _("ID number %(number)s is already registered in household %(code)s (%(address)s).") % where
-            else:
-                message = _("ID number %(number)s is already registered with another union.") % {
-                    "number": member.id_number
-                }
+            message = id_number_clash(holder=member, user=user)
             row, cell = id_cells[member.id_number]
             roster.add_error(MEMBER_SHEET, row, header, message, cell)
 

@@ -71,6 +71,8 @@ class HardshipFile(ScopedModel):
 
     history = HistoricalRecords()
     objects = HardshipFileQuerySet.as_manager()
+    # Accident hardship is explained in words: an accident or a serious illness.
+    health_fields = ("category_reason",)
 
     class Meta:
         verbose_name = _("hardship file")
@@ -113,6 +115,7 @@ class FileEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
 
     objects = FileEventQuerySet.as_manager()
+    health_fields = ("comment",)
 
     class Meta:
         verbose_name = _("file event")

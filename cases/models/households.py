@@ -60,6 +60,8 @@ class Household(ScopedModel):
 
     history = HistoricalRecords()
     objects = HouseholdQuerySet.as_manager()
+    # Free text about the family; cases.sensitive hides these from roles that do not see health data.
+    health_fields = ("notes",)
 
     class Meta:
         verbose_name = _("household")
@@ -127,6 +129,7 @@ class Member(models.Model):
 
     history = HistoricalRecords()
     objects = MemberQuerySet.as_manager()
+    health_fields = ("health", "disability_type", "disability_grade")
 
     class Meta:
         verbose_name = _("member")

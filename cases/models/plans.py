@@ -22,6 +22,7 @@ class AssistancePlan(models.Model):
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
+    health_fields = ("goals",)
 
     class Meta:
         verbose_name = _("assistance plan")
@@ -55,6 +56,8 @@ class PlanMeasure(models.Model):
 
     history = HistoricalRecords()
     objects = MeasureQuerySet.as_manager()
+    # The description names the measure (shown on lists); the outcome is the caseworker's note on how it went.
+    health_fields = ("outcome",)
 
     class Meta:
         verbose_name = _("plan measure")

@@ -54,6 +54,8 @@ class Visit(models.Model):
 
     history = HistoricalRecords(m2m_fields=[])
     objects = VisitQuerySet.as_manager()
+    # What the caseworker saw at home: illnesses, treatment, disability.
+    health_fields = ("findings",)
 
     class Meta:
         verbose_name = _("visit")
@@ -68,11 +70,19 @@ class AttachmentQuerySet(ScopedQuerySet):
     scope_field = "visit__file__org_path"
 
 
+# The suffix of a stored or downloaded attachment follows the type its first bytes show, never the uploaded name.
+ATTACHMENT_SUFFIXES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}
+
+
+def attachment_suffix(content_type: str) -> str:
+    return ATTACHMENT_SUFFIXES.get(content_type, ".bin")
+
+
 def attachment_path(instance, filename):
     # A random name on disk: the original name is kept in the row, never used as a path.
     import uuid
 
-    return f"visits/{instance.visit.file_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return f"visits/{instance.visit.file_id}/{uuid.uuid4().hex}{attachment_suffix(instance.content_type)}"
 
 
 class VisitAttachment(models.Model):
@@ -86,6 +96,8 @@ class VisitAttachment(models.Model):
 
     history = HistoricalRecords()
     objects = AttachmentQuerySet.as_manager()
+    # The file itself is served only to roles that see health data (cases.views.visits.private_file_response).
+    health_fields = ("original_name",)
 
     class Meta:
         verbose_name = _("attachment")

@@ -1,3 +1,4 @@
+import logging
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,7 +14,7 @@ from accounts.roles import Role
 from accounts.scoping import path_in_scope
 from cases.choices import Health, Relation, WorkStatus
 from cases.errors import DuplicateIdNumber, NoLocalStandard
-from cases.identity import birth_date_of, is_male, normalize_id_number
+from cases.identity import birth_date_of, is_male, mask_id_number, normalize_id_number
 from cases.models import Household, IncomeAssessment, LocalStandard, Member
 from cases.models.income import COST_FIELDS, INCOME_FIELDS
 
@@ -31,6 +32,8 @@ HOUSEHOLD_FIELDS = [
     "notes",
 ]
 FINANCE_FIELDS = INCOME_FIELDS + COST_FIELDS
+
+logger = logging.getLogger(__name__)
 
 
 def ensure_caseworker_for(user: User, obj) -> None:
@@ -55,14 +58,32 @@ def check_id_numbers_free(*, id_numbers: list[str], user: User, household: House
     if household is not None:
         taken = taken.exclude(household=household)
     for member in taken:
-        if path_in_scope(user, member.household.org_path):
-            raise DuplicateIdNumber(
-                _("ID number %(number)s is already registered in household %(code)s (%(address)s).")
-                % {"number": member.id_number, "code": member.household.code, "address": member.household.address}
-            )
-        raise DuplicateIdNumber(
-            _("ID number %(number)s is already registered with another union.") % {"number": member.id_number}
-        )
+        raise DuplicateIdNumber(id_number_clash(holder=member, user=user))
+
+
+def id_number_unusable(number: str) -> str:
+    return _("The ID number %(number)s cannot be used. If in doubt, ask your county (district) union.") % {
+        "number": number
+    }
+
+
+def id_number_clash(*, holder: Member, user: User | None) -> str:
+    """What `user` is told when a current member already holds the ID number they entered; the attempt is logged.
+
+    In the user's scope (or from the command line, `user` None) it names the household. Outside it, it says neither
+    where nor whether the person is registered: only that the number cannot be used, as for any refused number.
+    """
+    in_scope = user is None or path_in_scope(user, holder.household.org_path)
+    logger.warning(
+        "ID number already registered: entered by %s of union %s, ID %s, held in household %s (%s the user's scope)",
+        getattr(user, "username", "(command line)"), getattr(getattr(user, "organization", None), "code", "-"),
+        mask_id_number(holder.id_number), holder.household_id, "inside" if in_scope else "outside",
+    )  # fmt: skip
+    if in_scope:
+        return _("ID number %(number)s is already registered in household %(code)s (%(address)s).") % {
+            "number": holder.id_number, "code": holder.household.code, "address": holder.household.address,
+        }  # fmt: skip
+    return id_number_unusable(holder.id_number)
 
 
 def check_one_head(relations: list[str]) -> None:
@@ -93,10 +114,9 @@ def member_create(*, household: Household, values: dict) -> Member:
         with transaction.atomic():
             member.save()
     except IntegrityError as error:
-        # A concurrent registration took the ID number between our check and the insert.
-        raise DuplicateIdNumber(
-            _("ID number %(number)s is already registered.") % {"number": member.id_number}
-        ) from error
+        # A concurrent registration took the ID number between our check and the insert, maybe in another union.
+        logger.warning("ID number taken concurrently: ID %s", mask_id_number(member.id_number))
+        raise DuplicateIdNumber(id_number_unusable(member.id_number)) from error
     return member
 
 

@@ -1,6 +1,7 @@
 from django import template
 
 from cases.identity import mask_account, mask_id_number, mask_phone
+from cases.sensitive import HIDDEN, health_value
 
 register = template.Library()
 
@@ -19,3 +20,13 @@ def phone(value, show_full=False):
 @register.filter
 def account(value, show_full=False):
     return value if show_full else mask_account(value)
+
+
+@register.simple_tag(takes_context=True)
+def health(context, obj, field):
+    """`{% health visit "findings" %}` (or `... as findings`): a field that may carry health data, for this request's
+    user; a dash for a role that does not see health data, and a dash without a request, so a page fails closed."""
+    request = context.get("request")
+    if request is None:
+        return HIDDEN
+    return health_value(obj, field, request.user)

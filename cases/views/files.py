@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
+from accounts.permissions import role_required
+from accounts.roles import Role
 from cases.choices import FileStatus
 from cases.forms import FileApplyForm, FinancesForm, TransitionForm
 from cases.models import HardshipFile, Household
@@ -12,6 +14,7 @@ from cases.services.files import TRANSITIONS, file_apply, file_refile_returned, 
 
 
 @login_required
+@role_required(Role.CASEWORKER)
 def file_apply_view(request, pk):
     household = get_object_or_404(Household.objects.visible_to(request.user).select_related("organization"), pk=pk)
     # After an exit or relief, a new file is always a return to hardship (返困), linked to the old one.
@@ -37,6 +40,7 @@ def file_apply_view(request, pk):
 
 
 @login_required
+@role_required(Role.CASEWORKER, Role.APPROVER)
 def file_action(request, pk, action):
     """GET shows what the step means and asks for confirmation; POST takes the step."""
     file = get_object_or_404(HardshipFile.objects.visible_to(request.user).select_related("household"), pk=pk)

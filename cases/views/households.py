@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
+from accounts.permissions import role_required
+from accounts.roles import Role
 from cases.filters import HouseholdFilter
 from cases.forms import MEMBER_FIELDS, HouseholdForm, MemberFormSet
 from cases.models import Household
@@ -49,6 +51,7 @@ def _member_values(formset):
 
 
 @login_required
+@role_required(Role.CASEWORKER)
 def household_create_view(request):
     form = HouseholdForm(request.POST or None, user=request.user)
     formset = MemberFormSet(request.POST or None, instance=Household(), prefix="members")
@@ -67,6 +70,7 @@ def household_create_view(request):
 
 
 @login_required
+@role_required(Role.CASEWORKER)
 def household_edit(request, pk):
     household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk)
     form = HouseholdForm(request.POST or None, instance=household, user=request.user)

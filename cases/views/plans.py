@@ -6,12 +6,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
+from accounts.permissions import role_required
+from accounts.roles import Role
 from cases.forms import MeasureForm, MeasureStatusForm, PlanForm
 from cases.models import AssistancePlan, HardshipFile, PlanMeasure
 from cases.services.plans import measure_add, measure_update, plan_save
 
 
 @login_required
+@role_required(Role.CASEWORKER)
 def plan_edit(request, pk):
     """The year's plan (一户一策): goals, and a form to add a measure."""
     file = get_object_or_404(HardshipFile.objects.visible_to(request.user).select_related("household"), pk=pk)
@@ -31,6 +34,7 @@ def plan_edit(request, pk):
 
 
 @login_required
+@role_required(Role.CASEWORKER)
 def measure_add_view(request, pk):
     plan = get_object_or_404(AssistancePlan.objects.visible_to(request.user).select_related("file__household"), pk=pk)
     household = plan.file.household
@@ -48,6 +52,7 @@ def measure_add_view(request, pk):
 
 @require_POST
 @login_required
+@role_required(Role.CASEWORKER)
 def measure_status(request, pk):
     measure = get_object_or_404(
         PlanMeasure.objects.visible_to(request.user).select_related("plan__file__household"), pk=pk

@@ -1,5 +1,4 @@
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedModel, ScopedQuerySet
 from cases.choices import EducationStage
-from cases.models.visits import private_storage
+from cases.models.visits import attachment_suffix, private_storage
 from programs.choices import EDITABLE_STATUSES, GRANTED_STATUSES, ApplicationStatus, DisbursementMethod
 from programs.models.programs import money_field
 
@@ -111,6 +110,8 @@ class AidApplication(ScopedModel):
 
     history = HistoricalRecords()
     objects = ApplicationQuerySet.as_manager()
+    # The rule's reasons name the disease; the reason is the caseworker's account of the illness or event.
+    health_fields = ("reason", "disease", "diagnosis", "reasons")
 
     class Meta:
         verbose_name = _("aid application")
@@ -167,6 +168,7 @@ class ApplicationEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
 
     objects = EventQuerySet.as_manager()
+    health_fields = ("comment",)
 
     class Meta:
         verbose_name = _("application event")
@@ -179,7 +181,7 @@ class ApplicationEvent(models.Model):
 
 def attachment_path(instance, filename):
     # A random name on disk: the original name is kept in the row, never used as a path.
-    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}{attachment_suffix(instance.content_type)}"
 
 
 class AttachmentQuerySet(ScopedQuerySet):
@@ -197,6 +199,8 @@ class ApplicationAttachment(models.Model):
 
     history = HistoricalRecords()
     objects = AttachmentQuerySet.as_manager()
+    # Medical documents: the file itself is served only to roles that see health data.
+    health_fields = ("original_name",)
 
     class Meta:
         verbose_name = _("attachment")

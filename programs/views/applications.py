@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
+from accounts.permissions import role_required
 from accounts.roles import Role
 from cases.models import Household
-from cases.selectors import may_see_sensitive
+from cases.sensitive import may_see_sensitive
 from cases.views.visits import private_file_response
 from programs.forms import ApplicationForm, ApproveForm, CommentForm, DisbursementForm
 from programs.models import AidApplication, ApplicationAttachment, Budget
@@ -35,6 +36,7 @@ def _application(request, pk):
 
 
 @login_required
+@role_required(Role.CASEWORKER)
 def application_create_view(request, pk):
     """Without a program: the programs this household may apply to. With one: its own form."""
     household = _household(request, pk)
@@ -59,6 +61,7 @@ def application_create_view(request, pk):
 
 @require_POST
 @login_required
+@role_required(Role.CASEWORKER)
 def application_check(request, pk):
     """The live eligibility check (htmx): the rule's answer for what the form holds now. Nothing is saved."""
     household = _household(request, pk)
@@ -99,6 +102,7 @@ def application_detail(request, pk):
 
 
 @login_required
+@role_required(Role.CASEWORKER)
 def application_edit(request, pk):
     application = _application(request, pk)
     if not application.is_editable:
@@ -119,6 +123,7 @@ def application_edit(request, pk):
 
 
 @login_required
+@role_required(Role.CASEWORKER, Role.APPROVER)
 def application_action(request, pk, action):
     """GET shows what the step means and asks for confirmation; POST takes the step."""
     application = _application(request, pk)
@@ -158,6 +163,7 @@ def _take_step(application, action, user, data) -> bool:
 
 
 @login_required
+@role_required(Role.CASEWORKER, Role.APPROVER)
 def disbursement_create(request, pk):
     application = _application(request, pk)
     if getattr(application, "disbursement", None) is not None:
@@ -177,5 +183,6 @@ def disbursement_create(request, pk):
 
 @login_required
 def attachment_download(request, pk):
-    """Attachments are never on a public URL: each download is checked against the user's scope."""
-    return private_file_response(get_object_or_404(ApplicationAttachment.objects.visible_to(request.user), pk=pk))
+    """Attachments are never on a public URL: each download is checked against the user's scope and role."""
+    attachment = get_object_or_404(ApplicationAttachment.objects.visible_to(request.user), pk=pk)
+    return private_file_response(attachment, user=request.user)

@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
+from accounts.permissions import role_required
 from accounts.roles import Role
 from programs.choices import ApplicationStatus, ProgramKind
 from programs.models import ApplicationBatch, Budget, Program
@@ -57,11 +57,10 @@ def program_detail(request, pk):
 
 
 @login_required
+@role_required(Role.APPROVER)
 def batch_new(request, pk):
     """GET: the households a holiday-visit batch would cover; POST: generate it."""
     program = get_object_or_404(Program.objects.visible_to(request.user), pk=pk, kind=ProgramKind.HOLIDAY)
-    if not request.user.has_role(Role.APPROVER):
-        raise Http404
     if request.method == "POST":
         try:
             batch = holiday_batch_generate(program=program, by=request.user)
@@ -92,6 +91,7 @@ def batch_detail(request, pk):
 
 @require_POST
 @login_required
+@role_required(Role.APPROVER)
 def batch_approve(request, pk):
     batch = get_object_or_404(ApplicationBatch.objects.visible_to(request.user), pk=pk)
     try:
