@@ -172,17 +172,20 @@ def test_a_model_with_a_union_is_never_global_configuration():
 
 
 class Walk:
-    """Requests made as the 余姚 admin, each checked to leave the database as it was."""
+    """Requests made as the 余姚 admin: each POST is checked to leave the database as it was, the GETs all together."""
 
-    def __init__(self, client, model_admin):
-        self.client, self.model_admin, self.seen = client, model_admin, []
+    def __init__(self, client):
+        self.client, self.before = client, snapshot()
 
     def __call__(self, method, url, data=None):
-        before = snapshot()
+        before = snapshot() if method == "post" else None
         response = getattr(self.client, method)(url, data or {}, follow=True)
-        self.seen.append((method, url, response.status_code))
-        assert snapshot() == before, f"{method.upper()} {url} changed the database"
+        if before is not None:
+            assert snapshot() == before, f"POST {url} changed the database"
         return response
+
+    def assert_nothing_changed(self):
+        assert snapshot() == self.before, "a GET changed the database"
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
@@ -192,7 +195,7 @@ def test_an_admin_of_another_county_reaches_nothing(model, client, tree, union_a
     records = (out_of_scope_records(tree) if scoped else global_records()).get(model)
     assert records, f"give {model._meta.label} records outside the 余姚 admin's scope in this test"
     client.force_login(union_admin)
-    walk = Walk(client, model_admin)
+    walk = Walk(client)
     patterns = [pattern for pattern in model_admin.get_urls() if isinstance(pattern, URLPattern)]
     for obj in records:
         for pattern in patterns:
@@ -246,6 +249,7 @@ def test_an_admin_of_another_county_reaches_nothing(model, client, tree, union_a
             if response.status_code == 200:
                 found = {result["id"] for result in response.json()["results"]}
                 assert not {str(pk) for pk in hidden} & found, query
+    walk.assert_nothing_changed()
 
 
 def test_the_walk_reaches_the_scoped_records_as_a_superuser(client, tree, superuser):
@@ -302,3 +306,23 @@ def test_a_superuser_still_changes_global_configuration(client, superuser):
     assert client.post(f"/admin/programs/fundingsource/{source.pk}/change/", data).status_code == 302
     source.refresh_from_db()
     assert source.name == "全国总工会送温暖专项资金"
+
+
+def test_view_on_site_still_leads_an_admin_to_an_own_program(client, tree, union_admin):
+    program = make_program(tree["county"], ProgramKind.HOLIDAY)
+    content_type = ContentType.objects.get_for_model(Program)
+    client.force_login(union_admin)
+    response = client.get(f"/admin/r/{content_type.pk}/{program.pk}/")
+    assert (response.status_code, response["Location"]) == (302, "http://testserver" + program.get_absolute_url())
+    assert client.get(f"/admin/r/{content_type.pk}/x/").status_code == 404
+    assert client.get(f"/admin/r/999999/{program.pk}/").status_code == 404
+
+
+def test_the_forms_of_own_records_offer_only_choices_in_scope(client, tree, union_admin, caseworker):
+    out_of_scope_records(tree)
+    program = make_program(tree["county"], ProgramKind.HOLIDAY)
+    client.force_login(union_admin)
+    for obj in (tree["street_a"], caseworker, program, program.budgets.get()):
+        response = client.get(f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/")
+        assert response.status_code == 200
+        assert_choices_in_scope(response, union_admin)
