@@ -1,5 +1,8 @@
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
@@ -7,23 +10,10 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
+from accounts.admin_scope import GlobalConfigAdminMixin, ScopedAdminMixin
 from accounts.errors import DomainError
 from accounts.models import Organization, User
 from accounts.roles import Role
-
-
-class ScopedAdminMixin:
-    """Admins manage their own union's subtree only; superusers see everything."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Organization:
-            kwargs["queryset"] = Organization.objects.visible_to(request.user)
-            if not request.user.is_superuser:
-                kwargs["required"] = True
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Organization)
@@ -111,3 +101,57 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin, SimpleHistoryAdmin):
             request,
             ngettext("%(count)d account unlocked.", "%(count)d accounts unlocked.", count) % {"count": count},
         )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GlobalConfigAdminMixin, GroupAdmin):
+    """The role groups and their permissions come from the migrations; only a superuser changes them."""
+
+
+class FailedLoginAdminMixin(ScopedAdminMixin):
+    """django-axes' records of logins: an administrator reads those of the accounts they manage, and nothing else.
+
+    Deleting an attempt unlocks an account without a trace; the user admin's `unlock` action is the way to do it.
+    """
+
+    def scope_queryset(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        managed = User.objects.visible_to(request.user).exclude(is_superuser=True).values("username")
+        return queryset.filter(username__in=managed)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # axes' own action cleans up the expired attempts of every union, whatever is selected.
+        return super().get_actions(request) if request.user.is_superuser else {}
+
+
+class ScopedAccessAttemptAdmin(FailedLoginAdminMixin, AccessAttemptAdmin):
+    pass
+
+
+class ScopedAccessLogAdmin(FailedLoginAdminMixin, AccessLogAdmin):
+    pass
+
+
+class ScopedAccessFailureLogAdmin(FailedLoginAdminMixin, AccessFailureLogAdmin):
+    pass
+
+
+# axes registers its admins only with AXES_ENABLE_ADMIN; where it does, the scoped ones take their place.
+for axes_model, scoped_admin in [
+    (AccessAttempt, ScopedAccessAttemptAdmin),
+    (AccessLog, ScopedAccessLogAdmin),
+    (AccessFailureLog, ScopedAccessFailureLogAdmin),
+]:
+    if admin.site.is_registered(axes_model):
+        admin.site.unregister(axes_model)
+        admin.site.register(axes_model, scoped_admin)

@@ -11,7 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.admin import ScopedAdminMixin
+from accounts.admin_scope import GlobalConfigAdminMixin, ScopedAdminMixin
 from programs.choices import ProgramKind
 from programs.models import ApprovalTier, Budget, Disease, FundingSource, Program
 from programs.rules import RULES, yuan
@@ -22,8 +22,8 @@ PARAMETER_PREFIX = "param_"
 class OwnSubtreeAdminMixin(ScopedAdminMixin):
     """Programs and budgets are visible below their owner, but only the owner's subtree manages them."""
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+    def scope_queryset(self, request, queryset):
+        queryset = super().scope_queryset(request, queryset)
         if request.user.is_superuser:
             return queryset
         return queryset.filter(org_path__startswith=request.user.organization.path)
@@ -268,14 +268,14 @@ class BudgetAdmin(OwnSubtreeAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(FundingSource)
-class FundingSourceAdmin(SimpleHistoryAdmin):
+class FundingSourceAdmin(GlobalConfigAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "union_level", "donor"]
     list_filter = ["kind", "union_level"]
     search_fields = ["name", "donor"]
 
 
 @admin.register(ApprovalTier)
-class ApprovalTierAdmin(SimpleHistoryAdmin):
+class ApprovalTierAdmin(GlobalConfigAdminMixin, SimpleHistoryAdmin):
     list_display = ["kinds", "amount_from", "amount_to", "union_kind"]
     list_filter = ["program_kind", "union_kind"]
 

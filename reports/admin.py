@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.admin import ScopedAdminMixin
+from accounts.admin_scope import ScopedAdminMixin
 from reports.models import ExportLog
 
 
