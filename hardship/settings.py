@@ -207,7 +207,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages ride in a signed cookie on the response that made them, not in the session that concurrent requests
+# overwrite; only what does not fit in the cookie falls back to the session.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 LOGGING = {
     "version": 1,
