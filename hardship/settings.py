@@ -118,15 +118,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# django-axes: 5 failed logins lock the account until an admin unlocks it.
+# django-axes (accounts/lockout.py): 5 failed logins lock a username at the address they came from, and 20 from one
+# address across usernames throttle that address, each for the cool-off or until an admin unlocks the account.
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = None
-AXES_LOCKOUT_PARAMETERS = ["username"]
+LOGIN_ADDRESS_FAILURE_LIMIT = 20
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.lockout.AccountAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts during a lock are refused without being counted, so the time the locked-out page gives holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False
-# The rule is "lock the account", so the lockout follows the username, not the client's address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Behind N reverse proxies that append to X-Forwarded-For, the client's address is the Nth entry from the right.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
