@@ -1,6 +1,5 @@
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -12,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts import services
 from accounts.admin_scope import GlobalConfigAdminMixin, ScopedAdminMixin
 from accounts.errors import DomainError
+from accounts.lockout import login_unlock
 from accounts.models import Organization, User
 from accounts.roles import Role
 
@@ -95,7 +95,7 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin, SimpleHistoryAdmin):
     @admin.action(description=_("Unlock the selected accounts after failed logins"))
     def unlock(self, request, queryset):
         for user in queryset:
-            axes_reset(username=user.username)
+            login_unlock(user=user, by=request.user)
         count = queryset.count()
         self.message_user(
             request,

@@ -57,9 +57,11 @@ def union_in_scope_or_404(user, chosen: str | None):
     from django.shortcuts import get_object_or_404
 
     from accounts.models import Organization
+    from accounts.querystring import IDS, query_number
 
     if not chosen:
         return user.organization
-    if not chosen.isdigit():
+    pk = query_number(chosen, allowed=IDS)
+    if pk is None:
         raise Http404
-    return get_object_or_404(Organization.objects.visible_to(user), pk=int(chosen))
+    return get_object_or_404(Organization.objects.visible_to(user), pk=pk)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import BootstrapMixin
 from accounts.models import Organization, User
+from accounts.querystring import YEARS
 from assessment.summaries import COUNTED_FILES
 from cases.choices import FILED_STATUSES, Category, Cause, FileStatus, FilingLevel, Origin
 from cases.identity import normalize_id_number
@@ -17,6 +18,18 @@ FILE_FILTERS = ["activated_year", "closed_year", "left"]
 
 class FilterForm(BootstrapMixin, forms.Form):
     pass
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year within YEARS: anything else (-1, 2024.5, twenty digits) is a form error, never a 500."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=YEARS.start, max_value=YEARS.stop - 1, **kwargs)
+
+    def get_max_validator(self):
+        return None  # max_value above is the bound
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -39,11 +52,11 @@ class HouseholdFilter(django_filters.FilterSet):
     contact = django_filters.ModelChoiceFilter(
         label=_("contact person"), queryset=User.objects.none(), field_name="current_file__contact_person"
     )
-    year = django_filters.NumberFilter(label=_("year opened"), field_name="current_file__opened_year")
+    year = YearFilter(label=_("year opened"), field_name="current_file__opened_year")
     # The dashboard's drill-down links: households with a file (any of theirs, not only the current one) filed
     # (approved) or closed in a year, or exited or relieved. Applied together, in `filter_queryset`, on ONE file.
-    activated_year = django_filters.NumberFilter(label=_("year filed"), field_name="activated_on__year")
-    closed_year = django_filters.NumberFilter(label=_("year closed"), field_name="closed_on__year")
+    activated_year = YearFilter(label=_("year filed"), field_name="activated_on__year")
+    closed_year = YearFilter(label=_("year closed"), field_name="closed_on__year")
     filed = django_filters.BooleanFilter(label=_("Filed files only"), method="filed_only", widget=forms.CheckboxInput)
     left = django_filters.BooleanFilter(label=_("Exited or relieved"), method="left_out", widget=forms.CheckboxInput)
 

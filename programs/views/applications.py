@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
 from accounts.permissions import role_required
+from accounts.querystring import IDS, query_number
 from accounts.roles import Role
 from cases.models import Household
 from cases.sensitive import may_see_sensitive
@@ -41,9 +42,8 @@ def application_create_view(request, pk):
     """Without a program: the programs this household may apply to. With one: its own form."""
     household = _household(request, pk)
     programs = programs_for_household(household)
-    program = (
-        programs.filter(pk=request.GET.get("program")).first() if request.GET.get("program", "").isdigit() else None
-    )
+    program_id = query_number(request.GET.get("program"), allowed=IDS)
+    program = programs.filter(pk=program_id).first() if program_id else None
     if program is None:
         return render(request, "programs/choose_program.html", {"household": household, "programs": programs})
     form = ApplicationForm(request.POST or None, request.FILES or None, program=program, household=household)
@@ -65,8 +65,8 @@ def application_create_view(request, pk):
 def application_check(request, pk):
     """The live eligibility check (htmx): the rule's answer for what the form holds now. Nothing is saved."""
     household = _household(request, pk)
-    chosen = request.GET.get("program", "")
-    program = get_object_or_404(programs_for_household(household), pk=int(chosen) if chosen.isdigit() else 0)
+    program_id = query_number(request.GET.get("program"), allowed=IDS)
+    program = get_object_or_404(programs_for_household(household), pk=program_id or 0)
     form = ApplicationForm(request.POST, program=program, household=household)
     form.is_valid()
     data = form.cleaned_data

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import DomainError
 from accounts.permissions import role_required
+from accounts.querystring import YEARS, query_number
 from accounts.roles import Role
 from programs.choices import ApplicationStatus, ProgramKind
 from programs.models import ApplicationBatch, Budget, Program
@@ -23,9 +24,9 @@ def program_list(request):
         .select_related("organization", "funding_source")
         .order_by("-year", "-is_active", "kind", "name")
     )
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        programs = programs.filter(year=int(year))
+    year = query_number(request.GET.get("year"), allowed=YEARS)
+    if year:
+        programs = programs.filter(year=year)
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
     years = Program.objects.visible_to(request.user).values_list("year", flat=True).distinct().order_by("-year")
     return render(request, "programs/program_list.html", {"page": page, "years": years, "year": year, "query": ""})

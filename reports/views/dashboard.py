@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Organization
+from accounts.querystring import YEARS, query_number
 from accounts.roles import Role
 from accounts.scoping import union_in_scope_or_404
 from assessment.forms import years_offered
@@ -17,8 +18,8 @@ def _union(request) -> Organization:
 
 
 def _year(request, years: list[int]) -> int:
-    chosen = request.GET.get("year", "")
-    return int(chosen) if chosen.isdigit() and int(chosen) in years else timezone.localdate().year
+    chosen = query_number(request.GET.get("year"), allowed=YEARS)
+    return chosen if chosen in years else timezone.localdate().year
 
 
 @require_GET
