@@ -88,7 +88,7 @@ def jobs_fail_stale(queryset: models.QuerySet, now=None) -> int:
     One statement: rows a live worker holds locked are skipped, so a page never waits for a long commit."""
     model = queryset.model
     now = now or timezone.now()
-    locked_free = stale_jobs(queryset, now).select_for_update(skip_locked=True).values("pk")
+    locked_free = stale_jobs(queryset, now).select_for_update(skip_locked=True, of=("self",)).values("pk")
     # No savepoint: a single statement needs none, and a page's query count stays one.
     with transaction.atomic(using=queryset.db, savepoint=False):
         return model._default_manager.filter(pk__in=locked_free, status__in=model.job_active_statuses).update(
