@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from reports.models import ExportJob, JobStatus, LedgerKind
-from tests.cases.factories import make_active_file, make_household, make_standard
+from tests.cases.factories import make_active_file, make_household
 from tests.e2e.conftest import PHONE, log_in
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,6 @@ def test_a_dead_export_says_why_and_exports_again(browser, live_server, demo_dat
     settings.JOB_STALE_MINUTES = 15
     leader_user = User.objects.get(username="demo_leader")
     county = Organization.objects.get(code="330281")
-    make_standard(Organization.objects.get(code="330000"))
     caseworker, approver = User.objects.get(username="demo_caseworker"), User.objects.get(username="demo_approver")
     make_active_file(make_household(Organization.objects.get(code="330281001"), caseworker), caseworker, approver)
     job = ExportJob(kind=LedgerKind.HOUSEHOLDS, year=YEAR, requested_by=leader_user, status=JobStatus.RUNNING,
