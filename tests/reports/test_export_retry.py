@@ -143,3 +143,21 @@ def test_a_colleague_in_scope_who_did_not_ask_for_it_gets_404(
 def test_a_get_on_the_retry_is_405(client, lost_job, leader):
     client.force_login(leader)
     assert client.get(f"/ledgers/jobs/{lost_job.pk}/retry/").status_code == 405
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_clicks_on_the_retry_queue_the_export_once(tree, leader, queued):
+    from tests.programs.test_concurrency import race
+
+    job = export_job_start(kind=LedgerKind.HOUSEHOLDS, organization=tree["county"], year=YEAR, user=leader)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, heartbeat_at=timezone.now() - timedelta(hours=1)
+    )
+    queued.clear()
+
+    results = race(lambda i: export_job_retry(job=job, by=leader), 6)
+
+    assert queued == [job.pk]
+    assert sum(isinstance(result, ExportJob) for result in results) == 1
+    assert all(isinstance(result, (ExportJob, JobNotFailed)) for result in results), results
