@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.jobs import BackgroundJob
 from accounts.scoping import ScopedModel, ScopedQuerySet
 from assessment.choices import ACTIVE_RUN_STATUSES, AlertKind, Recommendation, RunStatus
 
@@ -12,8 +13,10 @@ def money_field(label, **options):
     return models.DecimalField(label, max_digits=14, decimal_places=2, default=0, **options)
 
 
-class AssessmentRun(ScopedModel):
+class AssessmentRun(ScopedModel, BackgroundJob):
     """One year-end assessment (年底帮扶成效评估) of a union and its subtree, run as a background job."""
+
+    job_active_statuses = tuple(ACTIVE_RUN_STATUSES)
 
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
@@ -29,8 +32,6 @@ class AssessmentRun(ScopedModel):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    # Moved on by every chunk: a run that is "running" but quiet for long has lost its worker.
-    progressed_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -54,11 +55,6 @@ class AssessmentRun(ScopedModel):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_RUN_STATUSES
-
-    def looks_stuck(self, now, quiet) -> bool:
-        """Queued or running, but nothing has moved for `quiet` (a timedelta): the worker was lost."""
-        last = self.progressed_at or self.started_at or self.created_at
-        return self.is_active and last is not None and now - last > quiet
 
     @property
     def percent(self) -> int:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError, NotPermitted
+from accounts.jobs import job_error_reason, job_fail, job_heartbeat, jobs_fail_stale
 from accounts.models import Organization, User
 from accounts.roles import Role
 from accounts.scoping import path_in_scope
@@ -47,6 +48,7 @@ def files_to_assess(organization: Organization, year: int):
 
 
 def _refuse_second_run(organization: Organization, year: int) -> None:
+    jobs_fail_stale(AssessmentRun.objects.filter(organization=organization, year=year))  # a lost run blocks no one
     runs = AssessmentRun.objects.filter(organization=organization, year=year, status__in=ACTIVE_RUN_STATUSES)
     active = runs.first()
     if active is not None:
@@ -80,18 +82,26 @@ def assessment_start(
     return run
 
 
+class RunNotFailed(DomainError):
+    pass
+
+
 def assessment_resume(*, run: AssessmentRun, by: User | None = None) -> AssessmentRun:
-    """Queue a failed (or stuck) run again: it carries on after the last file it wrote."""
+    """Queue a failed (or stuck) run again; it carries on after its last file. A second click queues nothing."""
     from assessment.tasks import assessment_run_task
 
+    jobs_fail_stale(AssessmentRun.objects.filter(pk=run.pk))
     with transaction.atomic():
         run = AssessmentRun.objects.select_for_update().select_related("organization").get(pk=run.pk)
         _ensure_may_run(by, run.organization)
         if run.status == RunStatus.SUCCEEDED:
-            raise DomainError(_("This assessment has finished; start a new one to assess again."))
+            raise RunNotFailed(_("This assessment has finished; start a new one to assess again."))
+        if run.status != RunStatus.FAILED:
+            raise RunNotFailed(_("This assessment is already queued or running; nothing was changed."))
         _refuse_other_active(run)
         run.status, run.error, run.task_id = RunStatus.QUEUED, "", str(uuid.uuid4())
-        run.save(update_fields=["status", "error", "task_id"])
+        run.heartbeat_at = timezone.now()
+        run.save(update_fields=["status", "error", "task_id", "heartbeat_at"])
         transaction.on_commit(lambda: assessment_run_task.apply_async(args=[run.pk], task_id=run.task_id))
     return run
 
@@ -111,20 +121,19 @@ def assessment_execute(*, run: AssessmentRun, chunk_size: int | None = None, tod
     cursor on; a run that died carries on after the last chunk it committed, without duplicates or gaps.
     """
     chunk_size = chunk_size or settings.ASSESSMENT_CHUNK_SIZE
-    run = _mark_running(run)
-    if run.status == RunStatus.SUCCEEDED:  # a redelivered task of a finished run: nothing to do
-        return run
-    standards = StandardCache(run.year)
     try:
+        run = _mark_running(run)
+        if run.status == RunStatus.SUCCEEDED:  # a redelivered task of a finished run: nothing to do
+            return run
+        standards = StandardCache(run.year)
         while _assess_next_chunk(run, chunk_size, standards, today):
             pass
+        job_heartbeat(run)
         with transaction.atomic():
             summaries_compute(organization=run.organization, year=run.year, run=run)
             AssessmentRun.objects.filter(pk=run.pk).update(status=RunStatus.SUCCEEDED, finished_at=timezone.now())
     except Exception as error:
-        AssessmentRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000], finished_at=timezone.now()
-        )
+        job_fail(job=run, reason=job_error_reason(error))
         raise
     return AssessmentRun.objects.get(pk=run.pk)
 
@@ -136,10 +145,10 @@ def _mark_running(run: AssessmentRun) -> AssessmentRun:
             return run
         run.status = RunStatus.RUNNING
         run.started_at = run.started_at or timezone.now()
-        run.finished_at, run.error = None, ""
+        run.finished_at, run.error, run.heartbeat_at = None, "", timezone.now()
         run.total = files_to_assess(run.organization, run.year).count()
         run.done = _done(run)
-        run.save(update_fields=["status", "started_at", "finished_at", "error", "total", "done"])
+        run.save(update_fields=["status", "started_at", "finished_at", "error", "total", "done", "heartbeat_at"])
     return run
 
 
@@ -179,6 +188,6 @@ def _assess_next_chunk(run: AssessmentRun, chunk_size: int, standards: StandardC
     )
     locked.cursor = files[-1].pk
     locked.done = min(locked.done + len(files), locked.total)
-    locked.progressed_at = timezone.now()
-    locked.save(update_fields=["cursor", "done", "progressed_at"])
+    locked.heartbeat_at = timezone.now()
+    locked.save(update_fields=["cursor", "done", "heartbeat_at"])
     return True

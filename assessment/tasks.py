@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from accounts.errors import DomainError
+from accounts.jobs import JobFailureNotRecorded
 from accounts.models import Organization, OrganizationKind
 
 logger = logging.getLogger(__name__)
@@ -18,6 +19,8 @@ def assessment_run_task(run_id: int) -> None:
 
     try:
         assessment_execute(run=AssessmentRun.objects.get(pk=run_id))
+    except JobFailureNotRecorded:
+        raise  # the row still says "running": fail loudly; the sweep marks it failed once the database answers
     except Exception:
         # The run row now says "failed" with the error, and the page offers to resume it; nothing is left to retry.
         logger.exception("assessment run %s failed", run_id)

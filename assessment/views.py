@@ -1,4 +1,3 @@
-from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import DomainError
+from accounts.jobs import jobs_fail_stale
 from accounts.models import Organization
 from accounts.permissions import role_required
 from accounts.roles import Role
@@ -27,8 +27,6 @@ from cases.services.files import TRANSITIONS, file_transition
 from programs.choices import ProgramKind
 
 PAGE_SIZE = 25
-# A queued or running run that has not moved for this long has lost its worker: offer to resume it.
-STUCK_AFTER = timedelta(minutes=15)
 # The recommendations a caseworker turns into a step of the file workflow with one click.
 PROPOSALS = {Recommendation.EXIT: "propose_exit", Recommendation.RELIEVE: "propose_relief"}
 
@@ -70,7 +68,9 @@ def assessment_page(request):
     query = request.GET.copy()
     query.pop("page", None)
     summary = next((row for row in summaries if row.year == year), None)
-    run = AssessmentRun.objects.filter(organization=union, year=year).select_related("started_by").first()
+    runs = AssessmentRun.objects.filter(organization=union, year=year)
+    jobs_fail_stale(runs)  # a run that lost its worker shows as failed, with the button to resume it
+    run = runs.select_related("started_by").first()
     context = {
         "union": union,
         "year": year,
@@ -85,7 +85,6 @@ def assessment_page(request):
         "page": Paginator(assessments, PAGE_SIZE).get_page(request.GET.get("page")),
         # Proposals come from the latest year assessed, never from an older year's figures.
         "may_propose": request.user.has_role(Role.CASEWORKER) and (not summaries or year == summaries[0].year),
-        "stuck": run is not None and run.looks_stuck(timezone.now(), STUCK_AFTER),
         "proposals": list(PROPOSALS),
     }
     return render(request, "assessment/assessment.html", context)
@@ -113,8 +112,10 @@ def assessment_start_view(request):
 @require_GET
 @login_required
 def assessment_progress(request, pk):
-    """The progress bar, polled by htmx; once the run has ended it has the page reloaded to show the results."""
-    run = get_object_or_404(AssessmentRun.objects.visible_to(request.user), pk=pk)
+    """The progress bar, polled by htmx; once the run has ended (or lost its worker) it has the page reloaded."""
+    runs = AssessmentRun.objects.visible_to(request.user).filter(pk=pk)
+    jobs_fail_stale(runs)
+    run = get_object_or_404(runs)
     response = render(request, "assessment/_progress.html", {"run": run})
     if not run.is_active:
         response["HX-Refresh"] = "true"

@@ -182,6 +182,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
+# Redis hands a task not yet acknowledged to another worker after this: longer than any task may run, or one runs twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 30 * 60}
+# A job queued or running with no sign of life for this long has lost its worker: it is marked failed (accounts.jobs).
+JOB_STALE_MINUTES = int(os.environ.get("JOB_STALE_MINUTES", "15"))
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules not named tasks.py, which autodiscovery would miss.
@@ -228,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-monitoring": {
         "task": "assessment.tasks.monitoring_daily",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "fail-stale-jobs": {
+        "task": "accounts.tasks.jobs_fail_stale_task",
+        "schedule": timedelta(minutes=5),
     },
 }
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError, NotPermitted
+from accounts.jobs import job_error_reason, job_fail, jobs_fail_stale
 from accounts.models import Organization, User
 from accounts.scoping import path_in_scope
 from cases.selectors import may_see_sensitive
@@ -74,10 +75,7 @@ def ledger_export(
     """
     kind = _kind(kind)
     _ensure_may_export(user, organization)
-    if user is not None:
-        masked = not may_see_sensitive(user)
-    elif masked is None:
-        masked = True
+    masked = _masked_for(user, masked)
     scope = LedgerScope(organization=organization, year=year, masked=masked)
     _refuse_above_cap(ledger_row_count(kind, scope))
     rows = WRITERS[kind](scope, target, progress)
@@ -85,6 +83,12 @@ def ledger_export(
     log.set_organization(organization)
     log.save()
     return rows
+
+
+def _masked_for(user: User | None, masked: bool | None = None) -> bool:
+    if user is not None:
+        return not may_see_sensitive(user)
+    return True if masked is None else masked
 
 
 @transaction.atomic
@@ -103,16 +107,42 @@ def export_job_start(*, kind: str, organization: Organization, year: int, user: 
     return job
 
 
+class JobNotFailed(DomainError):
+    pass
+
+
+def export_job_retry(*, job: ExportJob, by: User) -> ExportJob:
+    """Queue a failed export again (its worker died, or its database connection dropped). A second click queues
+    nothing: the job is queued by then."""
+    from reports.tasks import ledger_export_task
+
+    jobs_fail_stale(ExportJob.objects.filter(pk=job.pk))
+    with transaction.atomic():
+        job = ExportJob.objects.select_for_update().select_related("organization").get(pk=job.pk)
+        if job.requested_by_id != by.pk:  # the file is written with the requester's masking
+            raise NotPermitted(_("Only the person who asked for this export may run it again."))
+        _ensure_may_export(by, job.organization)
+        if job.status != JobStatus.FAILED:
+            raise JobNotFailed(_("This export is not failed: it is queued, running or done; nothing was changed."))
+        job.status, job.error, job.done, job.finished_at = JobStatus.QUEUED, "", 0, None
+        job.heartbeat_at, job.task_id = timezone.now(), str(uuid.uuid4())
+        job.save(update_fields=["status", "error", "done", "finished_at", "heartbeat_at", "task_id"])
+        transaction.on_commit(lambda: ledger_export_task.apply_async(args=[job.pk], task_id=job.task_id))
+    return job
+
+
 def export_job_execute(*, job: ExportJob) -> ExportJob:
-    """Write the job's file to private storage, moving its progress on by chunk. Running it twice changes nothing."""
-    job = _mark_running(job)
-    if job.status == JobStatus.SUCCEEDED:  # a redelivered task of a finished job
-        return job
+    """Write the job's file to private storage, moving its progress on by chunk. Running it twice changes nothing.
+
+    Each chunk is also the job's sign of life; a failure is written on a working connection, then raised."""
 
     def moved_on(done: int) -> None:
-        ExportJob.objects.filter(pk=job.pk).update(done=done)
+        ExportJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
 
     try:
+        job = _mark_running(job)
+        if job.status == JobStatus.SUCCEEDED:  # a redelivered task of a finished job
+            return job
         with tempfile.TemporaryFile() as target:
             rows = ledger_export(
                 kind=job.kind, organization=job.organization, year=job.year, user=job.requested_by, target=target,
@@ -123,13 +153,10 @@ def export_job_execute(*, job: ExportJob) -> ExportJob:
         now = timezone.now()
         ExportJob.objects.filter(pk=job.pk).update(
             status=JobStatus.SUCCEEDED, file=job.file.name, done=rows, total=rows, finished_at=now,
-            expires_at=now + timedelta(hours=DOWNLOAD_HOURS),
+            expires_at=now + timedelta(hours=DOWNLOAD_HOURS), masked=_masked_for(job.requested_by),
         )  # fmt: skip
     except Exception as error:
-        message = error.message if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=message[:2000], finished_at=timezone.now()
-        )
+        job_fail(job=job, reason=job_error_reason(error))
         raise
     return ExportJob.objects.get(pk=job.pk)
 
@@ -140,8 +167,21 @@ def _mark_running(job: ExportJob) -> ExportJob:
         if job.status == JobStatus.SUCCEEDED:
             return job
         job.status, job.error, job.done, job.finished_at = JobStatus.RUNNING, "", 0, None
-        job.save(update_fields=["status", "error", "done", "finished_at"])
+        job.heartbeat_at = timezone.now()
+        job.save(update_fields=["status", "error", "done", "finished_at", "heartbeat_at"])
     return job
+
+
+def export_job_download(*, job: ExportJob, by: User):
+    """The finished job's file, opened, once the download is logged (PIPL: every export of personal data)."""
+    if job.requested_by_id != by.pk:
+        raise NotPermitted(_("Only the person who asked for this export may download it."))
+    _ensure_may_export(by, job.organization)
+    file = job.file.open("rb")
+    log = ExportLog(user=by, kind=job.kind, year=job.year, rows=job.done, via="download", masked=job.masked)
+    log.set_organization(job.organization)
+    log.save()
+    return file
 
 
 def export_job_downloadable(job: ExportJob, now=None) -> bool:

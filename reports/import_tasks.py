@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError, NotPermitted
+from accounts.jobs import job_error_reason, job_fail, job_fail_if_stale, jobs_fail_stale
 from accounts.permissions import may_act_as
 from accounts.roles import Role
 from reports.importing import roster_read, roster_size, roster_write
@@ -20,7 +21,7 @@ from reports.models import ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
 
-ACTIVE_STATUSES = [ImportStatus.QUEUED, ImportStatus.VALIDATING]
+ACTIVE_STATUSES = list(ImportJob.job_active_statuses)
 MAX_STORED_ERRORS = 5000
 
 
@@ -59,8 +60,8 @@ def import_upload(*, organization, by, upload) -> ImportJob:
 
 def import_check(*, job: ImportJob) -> ImportJob:
     """Check every row; the job ends "ready to import" or "has errors" with the list of errors."""
-    job.status = ImportStatus.VALIDATING
-    job.save(update_fields=["status"])
+    job.status, job.heartbeat_at = ImportStatus.VALIDATING, timezone.now()
+    job.save(update_fields=["status", "heartbeat_at"])
     try:
         with job.file.open("rb") as file:
             roster = roster_read(file, user=job.uploaded_by)
@@ -77,15 +78,36 @@ def import_check(*, job: ImportJob) -> ImportJob:
 
 def import_commit(*, job: ImportJob, by) -> ImportJob:
     ensure_may_import(by, job.organization)
+    job = job_fail_if_stale(job)  # a commit that lost its worker is failed now, and may be tried again
     # A failed commit wrote nothing, so it may be tried again; the file is checked once more before writing.
     if job.status not in (ImportStatus.VALID, ImportStatus.FAILED):
         raise DomainError(_("Only a checked file without errors can be imported, and only once."))
     if job.rows <= direct_max_rows():
         return import_write(job=job, by=by)
-    job.status = ImportStatus.QUEUED
-    job.save(update_fields=["status"])
+    job.status, job.heartbeat_at = ImportStatus.QUEUED, timezone.now()
+    job.save(update_fields=["status", "heartbeat_at"])
     language = translation.get_language()
     transaction.on_commit(lambda: import_households_task.delay(job.pk, "commit", by.pk, language))
+    return job
+
+
+class ImportNotFailed(DomainError):
+    pass
+
+
+def import_retry(*, job: ImportJob, by) -> ImportJob:
+    """Check a failed import's file again (its worker died, or the check or the commit failed); once it is ready it
+    is imported from its page as usual. A second click finds it queued and queues nothing."""
+    ensure_may_import(by, job.organization)
+    jobs_fail_stale(ImportJob.objects.filter(pk=job.pk))
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != ImportStatus.FAILED:
+            raise ImportNotFailed(_("This import is not failed: it is queued, checked or done; nothing was changed."))
+        job.status, job.error, job.errors, job.heartbeat_at = ImportStatus.QUEUED, "", [], timezone.now()
+        job.save(update_fields=["status", "error", "errors", "heartbeat_at"])
+        language = translation.get_language()
+        transaction.on_commit(lambda: import_households_task.delay(job.pk, "check", by.pk, language))
     return job
 
 
@@ -128,4 +150,5 @@ def import_households_task(job_id: int, step: str, user_id: int, language: str |
                 import_check(job=job)
         except Exception as error:
             logger.exception("import job %s failed", job_id)
-            ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, error=str(error)[:2000])
+            # On a working connection; JobFailureNotRecorded fails the task when even that cannot be written.
+            job_fail(job=job, reason=job_error_reason(error))

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.jobs import BackgroundJob
 from accounts.scoping import ScopedModel, ScopedQuerySet
 from cases.models.visits import private_storage
 
@@ -50,8 +51,10 @@ def export_path(instance, filename):
     return f"exports/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class ExportJob(ScopedModel):
+class ExportJob(ScopedModel, BackgroundJob):
     """A big ledger export written in the background; its file may be downloaded by the requester until it expires."""
+
+    job_active_statuses = (JobStatus.QUEUED, JobStatus.RUNNING)
 
     kind = models.CharField(_("ledger"), max_length=16, choices=LedgerKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -60,6 +63,8 @@ class ExportJob(ScopedModel):
     done = models.PositiveIntegerField(_("rows written"), default=0)
     total = models.PositiveIntegerField(_("rows"), default=0)
     file = models.FileField(storage=private_storage, upload_to=export_path, max_length=200, blank=True)
+    # How the file was written, for the log of each download.
+    masked = models.BooleanField(_("sensitive data masked"), default=True)
     error = models.TextField(_("error"), blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
@@ -95,8 +100,12 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportJob(ScopedModel):
+class ImportJob(ScopedModel, BackgroundJob):
     """An uploaded household roster: checked row by row, then written all at once or not at all."""
+
+    # "Queued" is a check or a commit waiting for its worker; a commit runs "queued" under the row's lock.
+    job_active_statuses = (ImportStatus.QUEUED, ImportStatus.VALIDATING)
+    job_finished_field = None
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(storage=private_storage, upload_to=import_path, max_length=200)

@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from accounts.jobs import JobFailureNotRecorded
+
 logger = logging.getLogger(__name__)
 
 
@@ -14,8 +16,10 @@ def ledger_export_task(job_id: int) -> None:
 
     try:
         export_job_execute(job=ExportJob.objects.get(pk=job_id))
+    except JobFailureNotRecorded:
+        raise  # the row still says "running": fail loudly; the sweep marks it failed once the database answers
     except Exception:
-        # The job row now says "failed" with the error; the page shows it and the user may export again.
+        # The job row now says "failed" with the error; the page shows it and offers to try again.
         logger.exception("ledger export job %s failed", job_id)
 
 

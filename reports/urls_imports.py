@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/progress/", imports.progress, name="import_progress"),
     path("<int:pk>/errors.xlsx", imports.errors_download, name="import_errors"),
     path("<int:pk>/commit/", imports.commit, name="import_commit"),
+    path("<int:pk>/retry/", imports.retry, name="import_retry"),
 ]

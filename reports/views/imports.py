@@ -10,9 +10,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import DomainError
 from accounts.forms import BootstrapMixin
+from accounts.jobs import jobs_fail_stale
 from accounts.models import Organization
 from accounts.roles import Role
-from reports.import_tasks import ACTIVE_STATUSES, import_commit, import_upload  # also registers the Celery task
+from reports.import_tasks import (  # also registers the Celery task
+    ACTIVE_STATUSES,
+    import_commit,
+    import_retry,
+    import_upload,
+)
 from reports.importing import HOUSEHOLD_SHEET, MEMBER_SHEET, error_workbook, roster_preview, template_workbook
 from reports.models import ImportJob, ImportStatus
 
@@ -45,9 +51,12 @@ def _ensure_caseworker(user) -> None:
 
 
 def _job(request, pk) -> ImportJob:
-    """A job in the user's scope; the pages show ID numbers, so they are the caseworkers' only."""
+    """A job in the user's scope; the pages show ID numbers, so they are the caseworkers' only. A job that lost its
+    worker shows as failed, with the button to try again."""
     _ensure_caseworker(request.user)
-    return get_object_or_404(ImportJob.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    jobs = ImportJob.objects.visible_to(request.user).filter(pk=pk)
+    jobs_fail_stale(jobs)
+    return get_object_or_404(jobs.select_related("organization"))
 
 
 @require_GET
@@ -123,6 +132,20 @@ def errors_download(request, pk):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.xlsx"'
     return response
+
+
+@require_POST
+@login_required
+def retry(request, pk):
+    """Check a failed import's file again; a second click finds it queued and changes nothing."""
+    job = _job(request, pk)
+    try:
+        import_retry(job=job, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The file is being checked again; import it from this page once it is ready."))
+    return redirect("reports:import_detail", pk=job.pk)
 
 
 @require_POST

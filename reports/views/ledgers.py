@@ -13,11 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import DomainError
+from accounts.jobs import jobs_fail_stale
 from accounts.models import Organization
 from accounts.scoping import union_in_scope_or_404
 from assessment.forms import FIRST_YEAR, years_offered
 from reports.exports import (
+    export_job_download,
     export_job_downloadable,
+    export_job_retry,
     export_job_start,
     ledger_direct_max_rows,
     ledger_export,
@@ -54,16 +57,22 @@ def _xlsx_response(file, filename: str) -> FileResponse:
     return response
 
 
+def _own_jobs(request):
+    """A job's file was written with its requester's masking: only the requester may see or fetch it. A job that
+    lost its worker shows as failed, with the button to try again."""
+    jobs = ExportJob.objects.visible_to(request.user).filter(requested_by=request.user)
+    jobs_fail_stale(jobs)
+    return jobs.select_related("organization")
+
+
 def _own_job(request, pk: int) -> ExportJob:
-    """A job's file was written with its requester's masking: only the requester may fetch it."""
-    jobs = ExportJob.objects.visible_to(request.user).select_related("organization")
-    return get_object_or_404(jobs, pk=pk, requested_by=request.user)
+    return get_object_or_404(_own_jobs(request), pk=pk)
 
 
 @require_GET
 @login_required
 def index(request):
-    jobs = ExportJob.objects.visible_to(request.user).filter(requested_by=request.user).select_related("organization")
+    jobs = _own_jobs(request)
     context = {
         "kinds": LedgerKind.choices,
         "unions": Organization.objects.visible_to(request.user).active().order_by("path"),
@@ -118,4 +127,19 @@ def job_download(request, pk):
         raise Http404
     if not export_job_downloadable(job):
         return render(request, "reports/ledgers_expired.html", {"job": job}, status=410)
-    return _xlsx_response(job.file.open("rb"), ledger_filename(job.kind, job.organization, job.year))
+    file = export_job_download(job=job, by=request.user)
+    return _xlsx_response(file, ledger_filename(job.kind, job.organization, job.year))
+
+
+@require_POST
+@login_required
+def job_retry(request, pk):
+    """Queue a failed export again; a second click finds it queued and changes nothing."""
+    job = _own_job(request, pk)
+    try:
+        export_job_retry(job=job, by=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The export is queued again; its progress shows below."))
+    return redirect("reports:ledgers")

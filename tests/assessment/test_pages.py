@@ -298,17 +298,23 @@ def test_a_leader_of_the_city_may_look_at_a_county(client, tree, assessed):
     assert assessed.file.number in response.content.decode()
 
 
-def test_a_run_quiet_for_a_quarter_of_an_hour_offers_to_resume(client, tree, leader):
+def test_a_run_quiet_for_longer_than_the_setting_shows_as_failed_with_the_reason_and_offers_to_resume(
+    client, tree, leader, settings
+):
     from datetime import timedelta
 
     from django.utils import timezone
 
+    settings.JOB_STALE_MINUTES = 15
     run = make_run(tree["county"], status=RunStatus.RUNNING)
     client.force_login(leader)
-    assert 'data-testid="stuck"' not in client.get(PAGE, {"year": YEAR}).content.decode()
-    AssessmentRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now() - timedelta(minutes=20))
+    assert 'data-testid="run-error"' not in client.get(PAGE, {"year": YEAR}).content.decode()
+    AssessmentRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=20))
     html = client.get(PAGE, {"year": YEAR}).content.decode()
-    assert 'data-testid="stuck"' in html and f"/assessment/runs/{run.pk}/resume/" in html
+    assert 'data-testid="run-error"' in html and f"/assessment/runs/{run.pk}/resume/" in html
+    assert "超过15分钟没有进展" in html
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED
 
 
 def test_an_older_years_recommendation_cannot_become_a_proposal(client, tree, assessed, caseworker):

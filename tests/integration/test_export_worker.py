@@ -77,6 +77,8 @@ def test_a_big_export_is_written_by_the_worker_and_downloads_as_xlsx(
     rows = list(book[HOUSEHOLD_SHEET].values)[1:]
     assert sorted(row[1] for row in rows) == sorted(file.number for file in files)
     assert len(list(book[MEMBER_SHEET].values)) == 1 + 3 * 3
-    log = ExportLog.objects.get()
+    log = ExportLog.objects.get(via="job")
     assert (log.via, log.user, log.rows, log.masked) == ("job", leader, 3, True)
+    log = ExportLog.objects.get(via="download")  # and the download, logged too
+    assert (log.user, log.rows, log.masked) == (leader, 3, True)
     assert export_worker.poll() is None, "the worker is still alive after the export"

@@ -26,22 +26,31 @@ def database_url_of_test_db() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-@pytest.fixture
-def worker():
-    """Start `celery worker` on a queue of its own, so no other worker can take our task."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+def start_worker(queue: str, name: str | None = None) -> subprocess.Popen:
+    """`celery worker` on the queue, writing to this test's database."""
     env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "DJANGO_SETTINGS_MODULE": "hardship.settings"}
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hardship", "worker", "--pool", "solo", "--queues", queue,
-         "--hostname", f"{queue}@%h", "--without-gossip", "--without-mingle", "--loglevel", "info"],
+         "--hostname", f"{name or queue}@%h", "--without-gossip", "--without-mingle", "--loglevel", "info"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    yield queue, process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture
+def worker():
+    """Start `celery worker` on a queue of its own, so no other worker can take our task."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    process = start_worker(queue)
+    yield queue, process
+    stop_worker(process)
 
 
 def expired_session() -> str:

@@ -169,3 +169,42 @@ def test_a_job_of_a_union_outside_scope_is_refused_by_the_service(tree, outsider
     with pytest.raises(exports.NotPermitted):
         export_job_start(kind="households", organization=tree["county"], year=YEAR, user=outsider)
     assert not ExportJob.objects.exists()
+
+
+def test_every_download_of_a_background_export_is_logged_with_who_when_and_what(client, finished_job, leader):
+    before = timezone.now()
+    for _ in range(2):
+        response = client.get(f"/ledgers/jobs/{finished_job.pk}/download/")
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+
+    downloads = list(ExportLog.objects.filter(via="download").order_by("pk"))
+    assert len(downloads) == 2
+    for log in downloads:
+        assert (log.user, log.kind, log.year, log.organization, log.rows, log.masked) == (
+            leader, LedgerKind.HOUSEHOLDS, YEAR, finished_job.organization, 2, True,
+        )  # fmt: skip
+        assert before <= log.created_at <= timezone.now()
+    assert ExportLog.objects.filter(via="job").count() == 1  # the writing of the file, once
+
+
+def test_a_download_logs_the_file_as_it_was_written_unmasked_for_an_approver(
+    client, tree, files, approver, low_threshold, django_capture_on_commit_callbacks
+):
+    start_on_page(client, approver, tree["county"], django_capture_on_commit_callbacks)
+    job = ExportJob.objects.get()
+    assert job.masked is False
+
+    assert client.get(f"/ledgers/jobs/{job.pk}/download/").status_code == 200
+
+    log = ExportLog.objects.get(via="download")
+    assert (log.user, log.masked) == (approver, False)
+
+
+def test_a_refused_download_logs_nothing(client, finished_job, caseworker):
+    client.force_login(caseworker)
+    assert client.get(f"/ledgers/jobs/{finished_job.pk}/download/").status_code == 404
+    ExportJob.objects.filter(pk=finished_job.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(finished_job.requested_by)
+    assert client.get(f"/ledgers/jobs/{finished_job.pk}/download/").status_code == 410
+    assert not ExportLog.objects.filter(via="download").exists()
