@@ -33,6 +33,7 @@ OPEN_TO = {
     "assessment:start": {Role.LEADER},
     "assessment:resume": {Role.LEADER},
     "reports:ledger_export": {Role.LEADER, Role.ADMIN},
+    "reports:export_retry": {Role.LEADER, Role.ADMIN},
 }
 # Everything else writes or shows a form: (the role that may use it, its URL arguments).
 FORM_VIEWS = {
@@ -59,6 +60,7 @@ FORM_VIEWS = {
     "reports:import_progress": (Role.CASEWORKER, lambda case: [case.import_job.pk]),
     "reports:import_errors": (Role.CASEWORKER, lambda case: [case.import_job.pk]),
     "reports:import_commit": (Role.CASEWORKER, lambda case: [case.import_job.pk]),
+    "reports:import_retry": (Role.CASEWORKER, lambda case: [case.import_job.pk]),
 }
 ARGUMENTS = {
     "cases:household_detail": lambda case: [case.household.pk],
@@ -72,6 +74,7 @@ ARGUMENTS = {
     "assessment:resume": lambda case: [case.run.pk],
     "reports:export_progress": lambda case: [1],
     "reports:export_download": lambda case: [1],
+    "reports:export_retry": lambda case: [1],
 }
 
 
