@@ -23,6 +23,10 @@ MB = 1024 * 1024
 RATIO_GRACE_BYTES = MB  # small parts compress as they like; a bomb needs size as well as a ratio
 HIDDEN_WORDS = {"1", "true"}
 MAX_CELLS_PER_ROW = 16_384  # Excel's columns
+# Cell elements a sheet may hold: this many per row with data, and a margin (formatted empty cells). Every reading of a
+# checked file (the preview, the marked copy, a direct commit) is then bounded by its rows of data, not by its XML.
+CELLS_PER_DATA_ROW = 256
+CELLS_MARGIN = 65_536
 DIGITS = "0123456789"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW, CELL, VALUE, TEXT, PHONETIC = f"{MAIN}row", f"{MAIN}c", f"{MAIN}v", f"{MAIN}t", f"{MAIN}rPh"
@@ -100,11 +104,17 @@ class SheetRow:
         return all(value is None or (isinstance(value, str) and not value.strip()) for value in self.values)
 
 
-def _too_big(worksheet, last_row: int) -> SheetTooBig:
+def _too_long(worksheet, last_row: int) -> SheetTooBig:
     return SheetTooBig(
-        _("The sheet %(sheet)s has rows below row %(limit)d, or rows of more than %(cells)d cells; an import reads at "
-          "most %(limit)d rows of a sheet. Split the file, or delete what is below or beside the data.")
-        % {"sheet": worksheet.title, "limit": last_row, "cells": MAX_CELLS_PER_ROW}
+        _("The sheet %(sheet)s has rows below row %(limit)d; an import reads at most %(limit)d rows of a sheet. Split "
+          "the file, or delete what is below the data.") % {"sheet": worksheet.title, "limit": last_row}
+    )  # fmt: skip
+
+
+def _too_wide(worksheet) -> SheetTooBig:
+    return SheetTooBig(
+        _("The sheet %(sheet)s holds far more cells than its rows of data (formatting or content beside the roster). "
+          "Copy the roster's columns into a new workbook and upload that.") % {"sheet": worksheet.title}
     )  # fmt: skip
 
 
@@ -115,11 +125,12 @@ def sheet_rows(worksheet, *, columns: int, last_row: int) -> Iterator[SheetRow]:
     up for a `<dimension>` (a sheet that is one cell at XFD1048576 is one row), no row is held whole (openpyxl's parser
     holds each row element with all its cells). A row below `last_row` holding something in those columns, more row
     elements than `last_row`, or a row of more cells than Excel has columns raise SheetTooBig; empty rows below the
-    limit (a stray cell far to the right) are passed over."""
+    limit (a stray cell far to the right) are passed over. A row of more cells than Excel has columns, or more cell
+    elements than CELLS_PER_DATA_ROW per row with data and CELLS_MARGIN, raise it too."""
     workbook = worksheet.parent
     convert = _Values(worksheet._shared_strings, workbook.epoch, workbook._date_formats, workbook._timedelta_formats)
     stack: list = []
-    visited = number = column = cells = 0
+    visited = number = column = cells = cells_in_sheet = data_rows = 0
     values: list = []
     hidden = False
     kind = style = raw = None
@@ -133,18 +144,19 @@ def sheet_rows(worksheet, *, columns: int, last_row: int) -> Iterator[SheetRow]:
                     stack.append(element)
                     if tag == CELL:
                         cells += 1
+                        cells_in_sheet += 1
                         reference = element.get("r")
                         column = column_index_from_string(reference.rstrip(DIGITS)) if reference else column + 1
                         kind, style, raw, texts = element.get("t", "n"), element.get("s"), None, []
-                        if cells > MAX_CELLS_PER_ROW:
-                            raise _too_big(worksheet, last_row)
+                        if cells > MAX_CELLS_PER_ROW or cells_in_sheet > CELLS_PER_DATA_ROW * data_rows + CELLS_MARGIN:
+                            raise _too_wide(worksheet)
                     elif tag == ROW:
                         visited += 1
                         number = int(element.get("r") or number + 1)
                         hidden = element.get("hidden", "").lower() in HIDDEN_WORDS
                         values, column, cells = [None] * columns, 0, 0
                         if visited > last_row:
-                            raise _too_big(worksheet, last_row)
+                            raise _too_long(worksheet, last_row)
                     elif tag == PHONETIC:
                         phonetic += 1
                     continue
@@ -159,10 +171,11 @@ def sheet_rows(worksheet, *, columns: int, last_row: int) -> Iterator[SheetRow]:
                     values[column - 1] = convert(kind, style, raw, texts)
                 elif tag == ROW:
                     row = SheetRow(number, tuple(values), hidden)
+                    data_rows += not row.is_empty
                     if number <= last_row:
                         yield row
                     elif not row.is_empty:
-                        raise _too_big(worksheet, last_row)
+                        raise _too_long(worksheet, last_row)
                 if stack:
                     del stack[-1][-1]  # the element that ended is its parent's last child: drop it once read
         except (ValueError, KeyError, IndexError, TypeError, OverflowError, ParseError) as error:

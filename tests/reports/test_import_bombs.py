@@ -11,6 +11,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 import reports.importing
@@ -20,7 +21,7 @@ from reports import import_tasks
 from reports.import_tasks import import_households_task, import_upload
 from reports.importing import MEMBER_SHEET, roster_read
 from reports.models import ImportJob, ImportStatus
-from reports.xlsx_reading import MAX_CELLS_PER_ROW, WorkbookRefused
+from reports.xlsx_reading import CELLS_MARGIN, MAX_CELLS_PER_ROW, WorkbookRefused
 from tests.reports.test_import import roster_bytes, upload_of, write_roster
 
 ROW_BUDGET = 500  # the rows a reader may produce for a roster of six rows, whatever its XML claims
@@ -207,17 +208,36 @@ def test_the_errors_download_of_a_refused_archive_is_404(client, caseworker, tre
     assert client.get(f"/imports/{job.pk}/errors.xlsx").status_code == 404
 
 
-def test_a_row_of_more_cells_than_excel_has_columns_is_refused(caseworker, tree):
-    content = roster_bytes()
-    wide = "".join('<c s="0"/>' for _ in range(MAX_CELLS_PER_ROW + 1))
+def with_rows_of_empty_cells(rows: int, cells: int):
+    """Rows of styled empty cells far to the right of the roster, under it: nothing to import, much to parse."""
 
     def change(xml: bytes) -> bytes:
-        return xml.replace(b"</sheetData>", f'<row r="9">{wide}</row></sheetData>'.encode())
+        row = "".join(f'<c r="{column}{{row}}" s="{index % 7}"/>' for index, column in enumerate(columns(cells)))
+        added = "".join(f'<row r="{number}">{row.format(row=number)}</row>' for number in range(10, 10 + rows))
+        return xml.replace(b"</sheetData>", added.encode() + b"</sheetData>")
 
-    [error] = roster_read(
-        BytesIO(rezipped(content, {sheet_part(content, MEMBER_SHEET): change})), user=caseworker
-    ).errors
-    assert error["sheet"] == MEMBER_SHEET and f"{MAX_CELLS_PER_ROW}" in error["message"]
+    return change
+
+
+def columns(count: int) -> list[str]:
+    return [get_column_letter(100 + index) for index in range(count)]
+
+
+@pytest.mark.parametrize(("rows", "cells"), [(1, MAX_CELLS_PER_ROW + 1), (200, 1000)], ids=["one row", "many rows"])
+def test_a_sheet_of_far_more_cells_than_data_is_refused_early(caseworker, tree, monkeypatch, rows, cells):
+    content = roster_bytes()
+    bomb = rezipped(content, {sheet_part(content, MEMBER_SHEET): with_rows_of_empty_cells(rows, cells)})
+    seen = {"cells": 0}
+    convert = reports.xlsx_reading.column_index_from_string
+
+    def counted(letters):
+        seen["cells"] += 1
+        return convert(letters)
+
+    monkeypatch.setattr(reports.xlsx_reading, "column_index_from_string", counted)
+    [error] = roster_read(BytesIO(bomb), user=caseworker).errors
+    assert error["sheet"] == MEMBER_SHEET and "单元格远多于" in error["message"]
+    assert seen["cells"] <= CELLS_MARGIN + 2 * MAX_CELLS_PER_ROW  # the check stopped, not at the end of 200,000 cells
 
 
 def test_a_check_stopped_at_its_time_limit_has_errors_and_cannot_be_imported(caseworker, tree, monkeypatch, settings):
