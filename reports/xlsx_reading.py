@@ -23,10 +23,11 @@ MB = 1024 * 1024
 RATIO_GRACE_BYTES = MB  # small parts compress as they like; a bomb needs size as well as a ratio
 HIDDEN_WORDS = {"1", "true"}
 MAX_CELLS_PER_ROW = 16_384  # Excel's columns
-# Cell elements a sheet may hold: this many per row with data, and a margin (formatted empty cells). Every reading of a
-# checked file (the preview, the marked copy, a direct commit) is then bounded by its rows of data, not by its XML.
-CELLS_PER_DATA_ROW = 256
-CELLS_MARGIN = 65_536
+# XML elements a sheet may hold: this many per row with data (a roster's row has about 100), and a margin (column
+# widths, formatted empty cells). Every reading of a checked file (the preview, the marked copy, a direct commit) is
+# then bounded by its rows of data, not by its XML.
+ELEMENTS_PER_DATA_ROW = 1024
+ELEMENTS_MARGIN = 131_072
 DIGITS = "0123456789"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ROW, CELL, VALUE, TEXT, PHONETIC = f"{MAIN}row", f"{MAIN}c", f"{MAIN}v", f"{MAIN}t", f"{MAIN}rPh"
@@ -126,11 +127,11 @@ def sheet_rows(worksheet, *, columns: int, last_row: int) -> Iterator[SheetRow]:
     holds each row element with all its cells). A row below `last_row` holding something in those columns, more row
     elements than `last_row`, or a row of more cells than Excel has columns raise SheetTooBig; empty rows below the
     limit (a stray cell far to the right) are passed over. A row of more cells than Excel has columns, or more cell
-    elements than CELLS_PER_DATA_ROW per row with data and CELLS_MARGIN, raise it too."""
+    XML elements than ELEMENTS_PER_DATA_ROW per row with data and ELEMENTS_MARGIN, raise it too."""
     workbook = worksheet.parent
     convert = _Values(worksheet._shared_strings, workbook.epoch, workbook._date_formats, workbook._timedelta_formats)
     stack: list = []
-    visited = number = column = cells = cells_in_sheet = data_rows = 0
+    visited = number = column = cells = elements = data_rows = 0
     values: list = []
     hidden = False
     kind = style = raw = None
@@ -142,13 +143,15 @@ def sheet_rows(worksheet, *, columns: int, last_row: int) -> Iterator[SheetRow]:
                 tag = element.tag
                 if event == "start":
                     stack.append(element)
+                    elements += 1
+                    if elements > ELEMENTS_PER_DATA_ROW * data_rows + ELEMENTS_MARGIN:
+                        raise _too_wide(worksheet)
                     if tag == CELL:
                         cells += 1
-                        cells_in_sheet += 1
                         reference = element.get("r")
                         column = column_index_from_string(reference.rstrip(DIGITS)) if reference else column + 1
                         kind, style, raw, texts = element.get("t", "n"), element.get("s"), None, []
-                        if cells > MAX_CELLS_PER_ROW or cells_in_sheet > CELLS_PER_DATA_ROW * data_rows + CELLS_MARGIN:
+                        if cells > MAX_CELLS_PER_ROW:
                             raise _too_wide(worksheet)
                     elif tag == ROW:
                         visited += 1

@@ -21,7 +21,7 @@ from reports import import_tasks
 from reports.import_tasks import import_households_task, import_upload
 from reports.importing import MEMBER_SHEET, roster_read
 from reports.models import ImportJob, ImportStatus
-from reports.xlsx_reading import CELLS_MARGIN, MAX_CELLS_PER_ROW, WorkbookRefused
+from reports.xlsx_reading import ELEMENTS_MARGIN, MAX_CELLS_PER_ROW, WorkbookRefused
 from tests.reports.test_import import roster_bytes, upload_of, write_roster
 
 ROW_BUDGET = 500  # the rows a reader may produce for a roster of six rows, whatever its XML claims
@@ -237,7 +237,9 @@ def test_a_sheet_of_far_more_cells_than_data_is_refused_early(caseworker, tree, 
     monkeypatch.setattr(reports.xlsx_reading, "column_index_from_string", counted)
     [error] = roster_read(BytesIO(bomb), user=caseworker).errors
     assert error["sheet"] == MEMBER_SHEET and "单元格远多于" in error["message"]
-    assert seen["cells"] <= CELLS_MARGIN + 2 * MAX_CELLS_PER_ROW  # the check stopped, not at the end of 200,000 cells
+    assert (
+        seen["cells"] <= ELEMENTS_MARGIN + 2 * MAX_CELLS_PER_ROW
+    )  # the check stopped, not at the end of 200,000 cells
 
 
 def test_a_check_stopped_at_its_time_limit_has_errors_and_cannot_be_imported(caseworker, tree, monkeypatch, settings):
