@@ -20,6 +20,7 @@ from openpyxl.xml.functions import iterparse
 from accounts.errors import DomainError
 
 MB = 1024 * 1024
+SHEETS_FOLDER = "xl/worksheets/"
 RATIO_GRACE_BYTES = MB  # small parts compress as they like; a bomb needs size as well as a ratio
 HIDDEN_WORDS = {"1", "true"}
 MAX_CELLS_PER_ROW = 16_384  # Excel's columns
@@ -55,11 +56,13 @@ def check_archive(file) -> None:
         parts = zipfile.ZipFile(file).infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
         raise _not_a_workbook() from error
-    part_limit, total_limit = settings.IMPORT_MAX_PART_BYTES, settings.IMPORT_MAX_UNPACKED_BYTES
-    ratio_limit = settings.IMPORT_MAX_COMPRESSION_RATIO
+    sheet_limit, total_limit = settings.IMPORT_MAX_PART_BYTES, settings.IMPORT_MAX_UNPACKED_BYTES
+    loaded_limit, ratio_limit = settings.IMPORT_MAX_LOADED_PART_BYTES, settings.IMPORT_MAX_COMPRESSION_RATIO
     total = 0
     for part in parts:
         total += part.file_size
+        # Sheets are streamed (`sheet_rows`); openpyxl loads every other part whole: shared strings, styles, ...
+        part_limit = sheet_limit if part.filename.startswith(SHEETS_FOLDER) else loaded_limit
         if part.file_size > part_limit:
             raise WorkbookRefused(
                 _("The file is refused: its part %(part)s unpacks to %(size)d MB, more than the %(limit)d MB an import "

@@ -179,6 +179,19 @@ def test_a_part_declaring_a_huge_size_is_refused_before_it_is_unpacked(tmp_path,
     assert Household.objects.count() == 0
 
 
+def test_a_part_loaded_whole_has_a_lower_limit_than_a_streamed_sheet(caseworker, tree, settings):
+    # The shared strings are unpacked whole by openpyxl; the sheets are streamed, a row at a time.
+    settings.IMPORT_MAX_LOADED_PART_BYTES = 20_000
+    content = roster_bytes()
+    note = '<row r="9"><c r="BR9" t="inlineStr"><is><t>' + "备注" * 5000 + "</t></is></c></row></sheetData>"
+    longer_sheet = {sheet_part(content, MEMBER_SHEET): lambda xml: xml.replace(b"</sheetData>", note.encode())}
+    accepted = rezipped(content, longer_sheet)
+    assert zipfile.ZipFile(BytesIO(accepted)).getinfo(sheet_part(content, MEMBER_SHEET)).file_size > 20_000
+    assert roster_read(BytesIO(accepted), user=caseworker).errors == []
+    with pytest.raises(WorkbookRefused, match=STRINGS):
+        roster_read(BytesIO(rezipped(content, added={STRINGS: giant_string(30_000)})), user=caseworker)
+
+
 def test_parts_that_unpack_to_too_much_together_are_refused(caseworker, tree, never_opened, settings):
     content = roster_bytes()
     total = sum(part.file_size for part in zipfile.ZipFile(BytesIO(content)).infolist())
