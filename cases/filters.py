@@ -9,7 +9,7 @@ from accounts.models import Organization, User
 from accounts.querystring import YEARS
 from assessment.summaries import COUNTED_FILES
 from cases.choices import FILED_STATUSES, Category, Cause, FileStatus, FilingLevel, Origin
-from cases.identity import normalize_id_number
+from cases.identity import normalize_id_number, normalize_phone
 from cases.models import HardshipFile, Household, Member
 
 LEFT_STATUSES = [FileStatus.EXITED, FileStatus.RELIEVED]
@@ -117,7 +117,7 @@ class HouseholdFilter(django_filters.FilterSet):
         # Both are kept to the user's scope, so a caseworker's street is searched, not the province.
         scope = "" if self.user.is_superuser else self.user.organization.path
         matching = Member.objects.filter(
-            Q(name__contains=value) | Q(id_number=normalize_id_number(value)) | Q(phone=value),
+            Q(name__contains=value) | Q(id_number=normalize_id_number(value)) | Q(phone=normalize_phone(value)),
             is_active=True, household__org_path__startswith=scope,
         ).values("household_id")  # fmt: skip
         by_address = Household.objects.filter(address__contains=value, org_path__startswith=scope).values("pk")

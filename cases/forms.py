@@ -6,7 +6,7 @@ from accounts.forms import BootstrapMixin, DateInput
 from accounts.models import Organization, User
 from accounts.roles import Role
 from cases.choices import CancelReason, Category, Cause, FilingLevel, MeasureStatus, Relation, VisitKind
-from cases.identity import normalize_id_number
+from cases.identity import normalize_id_number, normalize_phone
 from cases.models import Household, Member, PlanMeasure
 from cases.models.income import COST_FIELDS, INCOME_FIELDS, IncomeAssessment
 from cases.services.households import Finances
@@ -30,6 +30,18 @@ class HouseholdForm(BootstrapMixin, forms.ModelForm):
             del self.fields["organization"]
 
 
+class IdNumberField(forms.CharField):
+    """Normalised before any check, so the length limit and the pattern see the number as it will be stored."""
+
+    def to_python(self, value):
+        return normalize_id_number(super().to_python(value))
+
+
+class PhoneField(forms.CharField):
+    def to_python(self, value):
+        return normalize_phone(super().to_python(value))
+
+
 MEMBER_FIELDS = (
     "name", "relation", "id_number", "phone", "ethnicity", "political_status", "marital_status",
     "work_status", "employer", "is_union_member", "health", "disability_type", "disability_grade",
@@ -41,10 +53,8 @@ class MemberForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = list(MEMBER_FIELDS)  # a fresh list: the inline formset appends its foreign key to it
+        field_classes = {"id_number": IdNumberField, "phone": PhoneField}
         widgets = {"id_number": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"})}
-
-    def clean_id_number(self):
-        return normalize_id_number(self.cleaned_data["id_number"])
 
     def validate_unique(self):
         # Uniqueness across households is the service's job: it words the message by scope.

@@ -1,6 +1,7 @@
 """Resident ID numbers (GB 11643-1999), mobile numbers, and how sensitive values are masked."""
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -8,16 +9,29 @@ from django.utils.translation import gettext_lazy as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
-ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# ASCII digits only: `\d` would take any script's digits (int() reads them too), so "٣٣٠٢…" would be stored as typed.
+ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+SPACES = re.compile(r"\s+")
 
 
 def check_character(first_17: str) -> str:
     return CHECK_CHARACTERS[sum(int(digit) * weight for digit, weight in zip(first_17, WEIGHTS, strict=True)) % 11]
 
 
+def _folded(value) -> str:
+    """Full-width digits and letters as ASCII (NFKC), without any spaces, also inside: how a number is typed or pasted
+    must not make a second person of the same one."""
+    return SPACES.sub("", unicodedata.normalize("NFKC", str(value or "")))
+
+
 def normalize_id_number(value: str) -> str:
-    return (value or "").strip().upper()
+    """The form every ID number is stored and compared in; every way in (forms, import, search, services) uses it."""
+    return _folded(value).upper()
+
+
+def normalize_phone(value: str) -> str:
+    return _folded(value)
 
 
 def birth_date_of(id_number: str) -> date:
@@ -31,7 +45,7 @@ def is_male(id_number: str) -> bool:
 def validate_id_number(value: str) -> None:
     """Shape, birth date and check character. Unknown division codes pass: new codes and permits (81/82/83) exist."""
     number = normalize_id_number(value)
-    if not ID_SHAPE.match(number):
+    if not ID_SHAPE.fullmatch(number):
         raise ValidationError(_("An ID number has 18 characters: 17 digits and a digit or X."), code="shape")
     try:
         born = birth_date_of(number)
@@ -46,7 +60,7 @@ def validate_id_number(value: str) -> None:
 
 
 def validate_mobile(value: str) -> None:
-    if not MOBILE.match((value or "").strip()):
+    if not MOBILE.fullmatch(normalize_phone(value)):
         raise ValidationError(_("A mobile number has 11 digits and starts with 13 to 19."), code="mobile")
 
 

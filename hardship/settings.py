@@ -172,6 +172,17 @@ STORAGES = {
 }
 # Uploaded files (visit and application attachments) live outside the web root and are served by scoped views.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
+# Uploaded rosters (workbook bombs): each sheet of the .xlsx archive unpacks to at most IMPORT_MAX_PART_BYTES (a
+# 25,000-member sheet: 10 MB), each other part (shared strings, styles: loaded whole) to IMPORT_MAX_LOADED_PART_BYTES,
+# all parts to IMPORT_MAX_UNPACKED_BYTES, and no part above 1 MB is compressed more than IMPORT_MAX_COMPRESSION_RATIO
+# times (Excel's own files: about 10); a sheet is read to row IMPORT_MAX_ROWS. The background check and commit stop
+# after IMPORT_TASK_SOFT_TIME_LIMIT seconds (10,000 households: 5 s and 125 s).
+IMPORT_MAX_PART_BYTES = int(os.environ.get("IMPORT_MAX_PART_BYTES", 32 * 1024 * 1024))
+IMPORT_MAX_LOADED_PART_BYTES = int(os.environ.get("IMPORT_MAX_LOADED_PART_BYTES", 12 * 1024 * 1024))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", 128 * 1024 * 1024))
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", 100))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
+IMPORT_TASK_SOFT_TIME_LIMIT = int(os.environ.get("IMPORT_TASK_SOFT_TIME_LIMIT", 15 * 60))
 
 # Celery: without a broker, tasks run in-process so that `make run` needs no Redis.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None

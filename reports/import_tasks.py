@@ -1,12 +1,14 @@
-"""The import job (ImportJob): upload, check and commit a household roster, directly or in the background.
+"""The import job (ImportJob): upload, check and commit a household roster.
 
-A file with more member rows than `IMPORT_DIRECT_MAX_ROWS` is checked and committed by the Celery task below; the job
-row keeps its status, its counts and its errors either way, and is the record of the upload.
+Every file is checked by the Celery task below, never in the upload's request: a crafted workbook may cost its check
+up to the task's time limit, and a web worker nothing. A file with more member rows than `IMPORT_DIRECT_MAX_ROWS` is
+committed by the task too; the job row keeps its status, its counts and its errors, and is the record of the upload.
 """
 
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -16,7 +18,7 @@ from accounts.errors import DomainError, NotPermitted
 from accounts.jobs import job_error_reason, job_fail, job_fail_if_stale, jobs_fail_stale
 from accounts.permissions import may_act_as
 from accounts.roles import Role
-from reports.importing import roster_read, roster_size, roster_write
+from reports.importing import roster_read, roster_write
 from reports.models import ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -35,24 +37,11 @@ def ensure_may_import(user, organization) -> None:
 
 
 def import_upload(*, organization, by, upload) -> ImportJob:
-    """Keep the file as a job and check it: here when it is small, in the background when it is big."""
+    """Keep the file as a job and queue its check: the request reads nothing of the file; the check counts its rows."""
     ensure_may_import(by, organization)
     job = ImportJob(uploaded_by=by, original_name=upload.name[:200], file=upload)
     job.set_organization(organization)
     job.save()
-    try:
-        with job.file.open("rb") as file:
-            job.rows = roster_size(file)
-    except DomainError as error:
-        job.status, job.errors = (
-            ImportStatus.INVALID,
-            [{"sheet": "", "row": None, "column": "", "message": error.message}],
-        )
-        job.save(update_fields=["status", "errors", "rows"])
-        return job
-    job.save(update_fields=["rows"])
-    if job.rows <= direct_max_rows():
-        return import_check(job=job)
     language = translation.get_language()
     transaction.on_commit(lambda: import_households_task.delay(job.pk, "check", by.pk, language))
     return job
@@ -136,7 +125,16 @@ def import_write(*, job: ImportJob, by) -> ImportJob:
     return job
 
 
-@shared_task(name="reports.import_households", acks_late=True)
+def time_limit_reason() -> str:
+    minutes = max(1, settings.IMPORT_TASK_SOFT_TIME_LIMIT // 60)
+    return _("The file took more than %(minutes)d minutes and was stopped; nothing was imported. Split it into smaller "
+             "files and upload them one by one.") % {"minutes": minutes}  # fmt: skip
+
+
+@shared_task(
+    name="reports.import_households", acks_late=True,
+    soft_time_limit=settings.IMPORT_TASK_SOFT_TIME_LIMIT, time_limit=settings.IMPORT_TASK_SOFT_TIME_LIMIT + 60,
+)  # fmt: skip
 def import_households_task(job_id: int, step: str, user_id: int, language: str | None = None) -> None:
     """Check ("check") or write ("commit") an uploaded roster in the background."""
     from accounts.models import User
@@ -148,6 +146,15 @@ def import_households_task(job_id: int, step: str, user_id: int, language: str |
                 import_write(job=job, by=User.objects.get(pk=user_id))
             elif job.status in ACTIVE_STATUSES:
                 import_check(job=job)
+        except SoftTimeLimitExceeded:
+            # A check that ran out of time is the file's verdict: "has errors", never "ready" nor a commit to retry.
+            logger.warning("import job %s stopped at its time limit (%s)", job_id, step)
+            reason = time_limit_reason()
+            if step == "commit":
+                ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.FAILED, error=reason)
+            else:
+                errors = [{"sheet": "", "row": None, "column": "", "message": reason}]
+                ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.INVALID, errors=errors, error=reason)
         except Exception as error:
             logger.exception("import job %s failed", job_id)
             # On a working connection; JobFailureNotRecorded fails the task when even that cannot be written.

@@ -12,14 +12,15 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from accounts.errors import DomainError
@@ -37,9 +38,19 @@ from cases.choices import (
     Sex,
     WorkStatus,
 )  # fmt: skip
-from cases.identity import birth_date_of, is_male, normalize_id_number, validate_id_number, validate_mobile
+from cases.identity import (
+    birth_date_of,
+    is_male,
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_mobile,
+)
 from cases.models import Household, Member
 from cases.services.households import household_create, id_number_clash
+from reports.xlsx import DATE_FORMAT, FORMULA_STARTS, open_book
+from reports.xlsx_reading import SheetTooBig, is_hidden, open_workbook
+from reports.xlsx_reading import sheet_rows as xml_rows
 
 HOUSEHOLD_SHEET = "家庭"
 MEMBER_SHEET = "家庭成员"
@@ -49,9 +60,11 @@ KEY_HEADER = "户序号"
 # The household ledger names its key and a few columns differently; they read as the same column.
 KEY_ALIASES = ("家庭编码", "户编号", "户编码", "家庭编号", "户号")
 HEADER_SEARCH_ROWS = 5  # a title row or two may sit above the headers
+READ_COLUMNS = 64  # the header is looked for in these; the household ledger has 40 columns
+PREVIEW_VISITS = 200  # row elements the preview on the page looks through at most
 TEMPLATE_ROWS = 500  # rows that carry the dropdowns in the template
 CHUNK = 500
-ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
+ERROR_FILL = "#FFC7CE"
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×"}
 # Wordings of the national form's lists that differ from ours.
@@ -67,6 +80,8 @@ class Column:
     choices: type[models.Choices] | None = None
     aliases: tuple[str, ...] = ()
     width: int = 12
+    # Excel keeps 15 significant digits of a number: an ID number typed as one has lost its last digits.
+    text_only: bool = False
 
 
 HOUSEHOLD_COLUMNS = [
@@ -79,7 +94,7 @@ HOUSEHOLD_COLUMNS = [
     Column("建筑面积(平方米)", "housing_area", "decimal", width=16),
     Column("开户银行", "bank_name"),
     Column("支行名称", "bank_branch", width=16),
-    Column("银行卡号", "bank_account", "code", width=22),
+    Column("银行卡号", "bank_account", "code", width=22, text_only=True),
     Column("是否有一定自救能力", "can_help_itself", "bool", width=18),
     Column("备注", "notes", width=24),
 ]
@@ -87,7 +102,7 @@ MEMBER_COLUMNS = [
     Column(KEY_HEADER, "key", "code", True, aliases=KEY_ALIASES),
     Column("姓名", "name", required=True),
     Column("与户主关系", "relation", "choice", True, Relation, aliases=("关系",)),
-    Column("身份证号", "id_number", "id_number", True, aliases=("身份证号码",), width=22),
+    Column("身份证号", "id_number", "id_number", True, aliases=("身份证号码",), width=22, text_only=True),
     Column("出生日期", "birth_date", "date"),
     Column("性别", "sex", "choice", False, Sex, width=8),
     Column("民族", "ethnicity", width=8),
@@ -96,7 +111,7 @@ MEMBER_COLUMNS = [
     Column("工作状态", "work_status", "choice", True, WorkStatus, width=16),
     Column("工作单位", "employer", width=24),
     Column("是否工会会员", "is_union_member", "bool"),
-    Column("手机号码", "phone", "mobile", aliases=("手机号",), width=14),
+    Column("手机号码", "phone", "mobile", aliases=("手机号",), width=14, text_only=True),
     Column("健康状况", "health", "choice", False, Health),
     Column("残疾类别", "disability_type", "choice", False, DisabilityType),
     Column("残疾等级", "disability_grade", "choice", False, DisabilityGrade),
@@ -218,17 +233,6 @@ class Roster:
         )
 
 
-def open_workbook(file):
-    """A read-only workbook, or a DomainError that says the file is not one."""
-    try:
-        file.seek(0)
-        return load_workbook(file, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises zip, XML and key errors alike for a file that is not .xlsx
-        raise DomainError(
-            _("This file is not an Excel workbook (.xlsx); save it as .xlsx and upload it again.")
-        ) from error
-
-
 def _header_positions(values, columns: list[Column]) -> dict[str, int] | None:
     names = {_normal(value): index for index, value in enumerate(values) if value not in (None, "")}
     key_names = {_normal(name) for name in (KEY_HEADER, *KEY_ALIASES)}
@@ -243,38 +247,66 @@ def _header_positions(values, columns: list[Column]) -> dict[str, int] | None:
     return positions
 
 
+def last_row() -> int:
+    return settings.IMPORT_MAX_ROWS
+
+
+def _find_sheet(workbook, sheet: str):
+    names = [name for name in (sheet, *SHEET_ALIASES[sheet]) if name in workbook.sheetnames]
+    return workbook[names[0]] if names else None
+
+
 def sheet_rows(workbook, sheet: str, roster: Roster):
-    """(row number, {field: (raw value, cell)}) for every non-empty row below the header row."""
+    """(row number, {field: (raw value, cell)}) for every non-empty row below the header row.
+
+    The header is the first row, among the first few that hold anything, with the key column: a title above it is
+    passed over. Hidden sheets and hidden rows are refused, not imported unseen."""
     columns = SHEETS[sheet][0]
-    found = [name for name in (sheet, *SHEET_ALIASES[sheet]) if name in workbook.sheetnames]
-    if found:
-        roster.sheet_names[sheet] = found[0]
-    else:
+    worksheet = _find_sheet(workbook, sheet)
+    if worksheet is None:
         roster.add_error(sheet, None, "", _("The workbook has no sheet named %(sheet)s.") % {"sheet": sheet})
         return
-    positions = None
-    for number, values in enumerate(workbook[found[0]].iter_rows(values_only=True), start=1):
-        if positions is None:
-            positions = _header_positions(values, columns)
-            if positions is None and number >= HEADER_SEARCH_ROWS:
-                roster.add_error(sheet, None, KEY_HEADER, _("No header row with the column %(column)s was found.")
-                                 % {"column": KEY_HEADER})  # fmt: skip
-                return
-            missing = [column.header for column in columns if column.required and column.field not in (positions or {})]
-            for header in missing:
-                roster.add_error(sheet, number, header, _("This required column is missing."))
-            if missing:
-                return
-            continue
-        if all(value is None or str(value).strip() == "" for value in values):
-            continue
-        yield (
-            number,
-            {
-                name: (values[index] if index < len(values) else None, f"{get_column_letter(index + 1)}{number}")
-                for name, index in positions.items()
-            },
-        )
+    roster.sheet_names[sheet] = worksheet.title
+    if is_hidden(worksheet):
+        roster.add_error(sheet, None, "", _("The sheet %(sheet)s is hidden; show it in Excel (or delete it) and "
+                                            "upload the file again.") % {"sheet": worksheet.title})  # fmt: skip
+        return
+    positions, searched = None, 0
+    try:
+        for row in xml_rows(worksheet, columns=READ_COLUMNS, last_row=last_row()):
+            if row.is_empty:
+                continue
+            if positions is None:
+                searched += 1
+                positions = _header_positions(row.values, columns)
+                if positions is None:
+                    if searched < HEADER_SEARCH_ROWS:
+                        continue
+                    break
+                missing = [column.header for column in columns if column.required and column.field not in positions]
+                for header in missing:
+                    roster.add_error(sheet, row.number, header, _("This required column is missing."))
+                if missing:
+                    return
+                if row.hidden:
+                    _hidden_row(roster, sheet, row.number)
+                continue
+            if row.hidden:
+                _hidden_row(roster, sheet, row.number)
+                continue
+            yield row.number, {name: (row.values[index], f"{get_column_letter(index + 1)}{row.number}")
+                               for name, index in positions.items()}  # fmt: skip
+    except SheetTooBig as error:
+        roster.add_error(sheet, None, "", error.message)
+        return
+    if positions is None:
+        roster.add_error(sheet, None, KEY_HEADER, _("No header row with the column %(column)s was found.")
+                         % {"column": KEY_HEADER})  # fmt: skip
+
+
+def _hidden_row(roster: Roster, sheet: str, number: int) -> None:
+    message = _("This row is hidden in Excel; show it (or delete it) and upload the file again.")
+    roster.add_error(sheet, number, "", message, f"A{number}")
 
 
 def _text(value) -> str:
@@ -340,6 +372,8 @@ def _date(value) -> date:
 
 def parse_cell(column: Column, value):
     """The stored value of one cell; None for an empty optional cell (the model's default applies)."""
+    if column.text_only and isinstance(value, int | float) and not isinstance(value, bool):
+        raise CellError(_("Format the column %(column)s as text and fill it in again.") % {"column": column.header})
     text = _text(value)
     if text == "":
         if column.required:
@@ -359,9 +393,11 @@ def parse_cell(column: Column, value):
         if column.kind == "id_number":
             if "*" in text:
                 raise CellError(_("This ID number is masked; import a ledger exported with the full numbers."))
+            text = normalize_id_number(text)
             validate_id_number(text)
-            return normalize_id_number(text)
+            return text
         if column.kind == "mobile":
+            text = normalize_phone(text)
             validate_mobile(text)
     except ValidationError as error:
         raise CellError(error.messages[0]) from None
@@ -512,30 +548,32 @@ def _check_registered(roster: Roster, id_cells: dict[str, tuple[int, str]], user
             roster.add_error(MEMBER_SHEET, row, header, message, cell)
 
 
-def roster_size(file) -> int:
-    """How many member rows the file has: the measure for running the import in the background."""
-    workbook = open_workbook(file)
-    if MEMBER_SHEET not in workbook.sheetnames:
-        return 0
-    rows = sum(1 for values in workbook[MEMBER_SHEET].iter_rows(min_row=2, values_only=True) if any(values))
-    workbook.close()
-    return rows
-
-
 def roster_preview(file, limit: int = 10) -> list[tuple[str, list[str], list[list[str]]]]:
-    """The header and first rows of each sheet, as written: what the clerk checks before importing."""
+    """The header and first rows of each sheet, as written: what the clerk checks before importing.
+
+    A page, so a bounded one: it looks through at most PREVIEW_VISITS row elements of each sheet."""
     workbook = open_workbook(file)
     preview = []
-    for sheet in SHEETS:
-        names = [name for name in (sheet, *SHEET_ALIASES[sheet]) if name in workbook.sheetnames]
-        rows = []
-        for values in workbook[names[0]].iter_rows(values_only=True) if names else []:
-            if any(_text(value) for value in values):
-                rows.append([_text(value) for value in values])
-            if len(rows) > limit:
-                break
-        if rows:
-            preview.append((names[0], rows[0], rows[1:]))
+    for sheet, (columns, _model) in SHEETS.items():
+        worksheet = _find_sheet(workbook, sheet)
+        header, rows = None, []
+        try:
+            for visited, row in enumerate(xml_rows(worksheet, columns=READ_COLUMNS, last_row=last_row()) if worksheet
+                                          else (), start=1):  # fmt: skip
+                if visited > PREVIEW_VISITS or len(rows) >= limit:
+                    break
+                if row.is_empty:
+                    continue
+                if header is not None:
+                    rows.append(row.values)
+                elif _header_positions(row.values, columns) is not None:
+                    header = row.values
+        except SheetTooBig:
+            pass
+        if header is not None:
+            width = max(index for index, value in enumerate(header) if _text(value)) + 1
+            texts = [[_text(value) for value in values[:width]] for values in (header, *rows)]
+            preview.append((worksheet.title, texts[0], texts[1:]))
     workbook.close()
     return preview
 
@@ -544,28 +582,77 @@ def roster_preview(file, limit: int = 10) -> list[tuple[str, list[str], list[lis
 
 
 def error_workbook(file, errors: list[dict]) -> bytes:
-    """The uploaded workbook with every bad cell filled red and the message in a comment."""
-    file.seek(0)
-    workbook = load_workbook(file)
+    """The roster's sheets, every bad cell filled red with its message in a comment, after a sheet listing the errors.
+
+    The copy holds what the check read (values of the first READ_COLUMNS columns, rows up to the import's limit), read
+    the same bounded way: the upload is never loaded whole, so a crafted file costs the download no more than the
+    check. Rows keep their numbers, so the rows and cells the errors name are the copy's."""
+    workbook = open_workbook(file)
+    marks: dict[str, dict[tuple[int, int], list[str]]] = {}
     for error in errors:
-        sheet = error.get("sheet")
-        if sheet not in workbook.sheetnames or not (error.get("cell") or error.get("row")):
-            continue
-        cell = workbook[sheet][error.get("cell") or f"A{error['row']}"]
-        cell.fill = ERROR_FILL
-        text = f"{cell.comment.text}\n{error['message']}" if cell.comment else error["message"]
-        cell.comment = Comment(text, "Bangfu", width=300, height=120)
-    summary = workbook.create_sheet(_("Errors")[:31], 0)
-    summary.append([_("Sheet"), _("Row"), _("Column"), _("Error")])
-    for error in errors:
-        summary.append([error.get("sheet"), error.get("row"), error.get("column"), error.get("message")])
-    summary.column_dimensions["D"].width = 80
-    for cell in summary[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(vertical="top")
+        where = error.get("cell") or (f"A{error['row']}" if error.get("row") else "")
+        if where and error.get("sheet"):
+            marks.setdefault(error["sheet"], {}).setdefault(coordinate_to_tuple(where), []).append(error["message"])
     output = BytesIO()
-    workbook.save(output)
+    with open_book(output) as book:
+        formats = _mark_formats(book)
+        summary = book.workbook.add_worksheet(_("Errors")[:31])
+        summary.set_column(3, 3, 80)
+        summary.write_row(0, 0, [_("Sheet"), _("Row"), _("Column"), _("Error")], book.bold)
+        for number, error in enumerate(errors, start=1):
+            for index, value in enumerate(
+                (error.get("sheet"), error.get("row"), error.get("column"), error.get("message"))
+            ):
+                _write(summary, number, index, value, formats, marked=False)
+        for sheet in SHEETS:
+            worksheet = _find_sheet(workbook, sheet)
+            if worksheet is not None:
+                target = book.workbook.add_worksheet(worksheet.title[:31])
+                _copy_marked(worksheet, target, marks.get(worksheet.title, {}), formats)
+    workbook.close()
     return output.getvalue()
+
+
+def _mark_formats(book) -> dict:
+    add = book.workbook.add_format
+    return {
+        (False, "text"): None,
+        (False, "quoted"): book.quoted,
+        (False, "date"): book.date,
+        (True, "text"): add({"bg_color": ERROR_FILL}),
+        (True, "quoted"): add({"bg_color": ERROR_FILL, "quote_prefix": True}),
+        (True, "date"): add({"bg_color": ERROR_FILL, "num_format": DATE_FORMAT}),
+    }
+
+
+def _copy_marked(worksheet, target, marks: dict, formats: dict) -> None:
+    try:
+        for row in xml_rows(worksheet, columns=READ_COLUMNS, last_row=last_row()):
+            for index, value in enumerate(row.values):
+                messages = marks.get((row.number, index + 1))
+                if value is None and not messages:
+                    continue
+                _write(target, row.number - 1, index, value, formats, marked=bool(messages))
+                if messages:
+                    target.write_comment(row.number - 1, index, "\n".join(messages),
+                                         {"author": "Bangfu", "x_scale": 2, "y_scale": 2})  # fmt: skip
+    except SheetTooBig:
+        pass  # its error is on the list; the copy holds the rows up to the limit
+
+
+def _write(target, row: int, column: int, value, formats: dict, *, marked: bool) -> None:
+    """Each value by its type, text always as text (never a formula), as the ledgers write them."""
+    if isinstance(value, bool):
+        target.write_boolean(row, column, value, formats[marked, "text"])
+    elif isinstance(value, int | float | Decimal):
+        target.write_number(row, column, value, formats[marked, "text"])
+    elif isinstance(value, datetime | date):
+        target.write_datetime(row, column, value, formats[marked, "date"])
+    elif value is None or value == "":
+        target.write_blank(row, column, None, formats[marked, "text"])
+    else:
+        text = str(value)
+        target.write_string(row, column, text, formats[marked, "quoted" if text[0] in FORMULA_STARTS else "text"])
 
 
 class ImportRefused(DomainError):

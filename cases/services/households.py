@@ -14,7 +14,7 @@ from accounts.roles import Role
 from accounts.scoping import path_in_scope
 from cases.choices import Health, Relation, WorkStatus
 from cases.errors import DuplicateIdNumber, NoLocalStandard
-from cases.identity import birth_date_of, is_male, mask_id_number, normalize_id_number
+from cases.identity import birth_date_of, is_male, mask_id_number, normalize_id_number, normalize_phone
 from cases.models import Household, IncomeAssessment, LocalStandard, Member
 from cases.models.income import COST_FIELDS, INCOME_FIELDS
 
@@ -43,6 +43,7 @@ def ensure_caseworker_for(user: User, obj) -> None:
 
 def member_fill_from_id(member: Member) -> None:
     member.id_number = normalize_id_number(member.id_number)
+    member.phone = normalize_phone(member.phone)
     member.birth_date = birth_date_of(member.id_number)
     member.sex = "male" if is_male(member.id_number) else "female"
 

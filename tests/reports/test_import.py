@@ -64,15 +64,26 @@ def upload_of(content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile("花名册.xlsx", content)
 
 
+@pytest.fixture
+def post_upload(client, django_capture_on_commit_callbacks):
+    """Upload as the page does, and run the check job it queues (as the worker, or eagerly without a broker, would)."""
+
+    def post(organization, content: bytes):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/imports/upload/", {"organization": organization.pk, "file": upload_of(content)})
+
+    return post
+
+
 def errors_of(content: bytes, user=None) -> list[tuple]:
     return [
         (error["sheet"], error["row"], error["column"]) for error in roster_read(BytesIO(content), user=user).errors
     ]
 
 
-def test_it_imports_every_household_and_member(client, caseworker, tree):
+def test_it_imports_every_household_and_member(client, caseworker, tree, post_upload):
     client.force_login(caseworker)
-    response = client.post("/imports/upload/", {"organization": tree["street_a"].pk, "file": upload_of(roster_bytes())})
+    response = post_upload(tree["street_a"], roster_bytes())
     job = ImportJob.objects.get()
     assert response.status_code == 302 and job.status == ImportStatus.VALID
     page = client.get(f"/imports/{job.pk}/").content.decode()
@@ -94,9 +105,9 @@ def test_it_imports_every_household_and_member(client, caseworker, tree):
     assert Member.objects.count() == 4
 
 
-def test_a_second_commit_writes_nothing_more(client, caseworker, tree):
+def test_a_second_commit_writes_nothing_more(client, caseworker, tree, post_upload):
     client.force_login(caseworker)
-    client.post("/imports/upload/", {"organization": tree["county"].pk, "file": upload_of(roster_bytes())})
+    post_upload(tree["county"], roster_bytes())
     job = ImportJob.objects.get()
     client.post(f"/imports/{job.pk}/commit/")
     client.post(f"/imports/{job.pk}/commit/")
@@ -184,10 +195,10 @@ def standard_free_household(tree, caseworker):
     return household.members.get().id_number
 
 
-def test_a_file_with_errors_writes_nothing_and_lists_them(client, caseworker, tree):
+def test_a_file_with_errors_writes_nothing_and_lists_them(client, caseworker, tree, post_upload):
     client.force_login(caseworker)
     content = roster_bytes(member_rows=with_member(0, 手机号码="12345", **{"月收入(元)": -1}))
-    client.post("/imports/upload/", {"organization": tree["county"].pk, "file": upload_of(content)})
+    post_upload(tree["county"], content)
     job = ImportJob.objects.get()
     page = client.get(f"/imports/{job.pk}/").content.decode()
     assert job.status == ImportStatus.INVALID and len(job.errors) == 2
@@ -196,10 +207,10 @@ def test_a_file_with_errors_writes_nothing_and_lists_them(client, caseworker, tr
     assert Household.objects.count() == 0 and Member.objects.count() == 0
 
 
-def test_the_error_workbook_marks_the_bad_cells(client, caseworker, tree):
+def test_the_error_workbook_marks_the_bad_cells(client, caseworker, tree, post_upload):
     client.force_login(caseworker)
     content = roster_bytes(member_rows=with_member(0, 手机号码="12345"))
-    client.post("/imports/upload/", {"organization": tree["county"].pk, "file": upload_of(content)})
+    post_upload(tree["county"], content)
     job = ImportJob.objects.get()
     response = client.get(f"/imports/{job.pk}/errors.xlsx")
     workbook = load_workbook(BytesIO(response.content))
@@ -274,9 +285,9 @@ def test_the_page_offers_the_unions_in_scope(client, caseworker, tree):
     assert tree["street_b"].name in page and tree["sibling_county"].name not in page
 
 
-def test_a_file_that_is_not_a_workbook_is_refused(client, caseworker, tree):
+def test_a_file_that_is_not_a_workbook_is_refused(client, caseworker, tree, post_upload):
     client.force_login(caseworker)
-    client.post("/imports/upload/", {"organization": tree["county"].pk, "file": upload_of(b"not a zip")})
+    post_upload(tree["county"], b"not a zip")
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.INVALID and ".xlsx" in job.errors[0]["message"]
     assert client.get(f"/imports/{job.pk}/").status_code == 200
