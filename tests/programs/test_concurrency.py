@@ -120,7 +120,7 @@ def test_five_payments_of_the_same_application_pay_it_once(illness_program, acti
     application_approve(application=AidApplication.objects.get(pk=pk), by=approver)
 
     def pay(_i):
-        application, by = AidApplication.objects.get(pk=pk), User.objects.get(pk=caseworker.pk)
+        application, by = AidApplication.objects.get(pk=pk), User.objects.get(pk=approver.pk)
         return disbursement_record(application=application, by=by, paid_on=TODAY, method="bank_transfer")
 
     results = race(pay, 5)
