@@ -13,6 +13,7 @@ from cases.forms import FileApplyForm, FinancesForm, TransitionForm
 from cases.models import HardshipFile, Household
 from cases.services.files import (
     TRANSITIONS,
+    available_actions,
     file_apply,
     file_refile_returned,
     file_transition,
@@ -48,18 +49,19 @@ def file_apply_view(request, pk):
 
 @login_required
 def file_action(request, pk, action):
-    """GET shows what the step means and asks for confirmation; POST takes the step.
+    """GET shows what the step means and asks for confirmation, to whoever may take it now; POST takes the step.
 
     POST leaves the status to the service, which reads it under the lock: a second click finds the step taken."""
     file = get_object_or_404(HardshipFile.objects.visible_to(request.user).select_related("household"), pk=pk)
     transition = step_of(action)
     if transition is None:
         raise Http404
-    if request.method == "GET" and (file.status, action) not in TRANSITIONS:
-        if not step_already_taken(file, action):
+    if request.method == "GET":
+        if (file.status, action) not in TRANSITIONS and step_already_taken(file, action):
+            messages.info(request, _("This was already done; nothing changed."))
+            return redirect(file.household)
+        if action not in {name for name, _step in available_actions(file, request.user)}:
             raise Http404
-        messages.info(request, _("This was already done; nothing changed."))
-        return redirect(file.household)
     form = TransitionForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         step = partial(file_transition, file=file, action=action, by=request.user, **form.cleaned_data)

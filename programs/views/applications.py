@@ -125,18 +125,19 @@ def application_edit(request, pk):
 
 @login_required
 def application_action(request, pk, action):
-    """GET shows what the step means and asks for confirmation; POST takes the step.
+    """GET shows what the step means and asks for confirmation, to whoever may take it now; POST takes the step.
 
     POST leaves the status to the service, which reads it under the lock: a second click finds the step taken."""
     application = _application(request, pk)
     transition = step_of(action)
     if transition is None:
         raise Http404
-    if request.method == "GET" and (application.status, action) not in TRANSITIONS:
-        if not step_already_taken(application, action):
+    if request.method == "GET":
+        if (application.status, action) not in TRANSITIONS and step_already_taken(application, action):
+            messages.info(request, _("This was already done; nothing changed."))
+            return redirect(application)
+        if action not in {name for name, _step in available_actions(application, request.user)}:
             raise Http404
-        messages.info(request, _("This was already done; nothing changed."))
-        return redirect(application)
     form_class = ApproveForm if action == "approve" else CommentForm
     initial = {"amount": application.requested_amount} if action == "approve" else None
     form = form_class(request.POST or None, initial=initial)
