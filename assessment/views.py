@@ -1,4 +1,5 @@
 from decimal import Decimal
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from accounts.models import Organization
 from accounts.permissions import role_required
 from accounts.roles import Role
 from accounts.scoping import union_in_scope_or_404
+from accounts.steps import take_step
 from assessment.choices import Recommendation
 from assessment.forms import AssessmentFilterForm, AssessmentStartForm, years_offered
 from assessment.models import AnnualSummary, AssessmentRun, HouseholdAssessment
@@ -150,12 +152,12 @@ def assessment_propose(request, pk):
     if HouseholdAssessment.objects.filter(file=assessment.file, year__gt=assessment.year).exists():
         raise Http404  # an older year's result: propose from the latest assessment of the file
     action = PROPOSALS[assessment.recommendation]
-    try:
-        file_transition(file=assessment.file, action=action, by=request.user, comment="\n".join(assessment.reasons))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done: %(step)s.") % {"step": TRANSITIONS[(FileStatus.ACTIVE, action)].label})
+    take_step(
+        request,
+        partial(file_transition, file=assessment.file, action=action, by=request.user,
+                comment="\n".join(assessment.reasons)),
+        success=_("Done: %(step)s.") % {"step": TRANSITIONS[(FileStatus.ACTIVE, action)].label},
+    )  # fmt: skip
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)

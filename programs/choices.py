@@ -38,6 +38,8 @@ class ApplicationStatus(models.TextChoices):
 GRANTED_STATUSES = [ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED]
 # A caseworker may still change the application in these.
 EDITABLE_STATUSES = [ApplicationStatus.DRAFT, ApplicationStatus.RETURNED]
+# Closed without aid: such an application no longer holds the household's once-a-year holiday visit.
+WITHOUT_AID_STATUSES = [ApplicationStatus.REJECTED, ApplicationStatus.CANCELLED]
 
 
 class DisbursementMethod(models.TextChoices):

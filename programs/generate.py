@@ -137,11 +137,11 @@ COMMENTS = {
 }
 APPROVE_COMMENT = "经审核符合条件，同意。"
 APPLICATION_COLUMNS = [
-    "id", "organization_id", "org_path", "program_id", "household_id", "beneficiary_id", "file_id", "measure_id",
-    "batch_id", "year", "reason", "disease_id", "diagnosis", "out_of_pocket_cost", "covered_cost", "hardship_costs",
-    "education_stage", "school", "requested_amount", "suggested_amount", "maximum_amount", "approved_amount",
-    "eligible", "reasons", "status", "budget_id", "approval_organization_id", "created_by_id", "submitted_by_id",
-    "submitted_at", "decided_by_id", "decided_at", "created_at", "updated_at",
+    "id", "organization_id", "org_path", "program_id", "kind", "household_id", "beneficiary_id", "file_id",
+    "measure_id", "batch_id", "year", "reason", "disease_id", "diagnosis", "out_of_pocket_cost", "covered_cost",
+    "hardship_costs", "education_stage", "school", "requested_amount", "suggested_amount", "maximum_amount",
+    "approved_amount", "eligible", "reasons", "status", "budget_id", "approval_organization_id", "created_by_id",
+    "submitted_by_id", "submitted_at", "decided_by_id", "decided_at", "created_at", "updated_at",
 ]  # fmt: skip
 
 
@@ -531,7 +531,10 @@ class _Applications:
         if status in (S.APPROVED, S.DISBURSED, S.CANCELLED):
             approved = requested if program.pays_money else ZERO
             if program.pays_money and not holiday and requested > 200 and rng.random() < 0.07:
-                approved = Decimal(int(requested * Decimal("0.8") / 100) * 100)  # the approver grants less
+                less = Decimal(int(requested * Decimal("0.8") / 100) * 100)  # the approver grants less, in its tier
+                tier_of = self.setup.approval_union
+                if tier_of(claim.kind, less, union) == tier_of(claim.kind, requested, union):
+                    approved = less
         line = self.setup.lines[program.id, county.id] if program.pays_money and approved is not None else None
         application_id = self.ids.one(AidApplication)
 
@@ -570,13 +573,15 @@ class _Applications:
             events.append(("cancel", S.APPROVED, S.CANCELLED, None, approver, moment, rng.choice(COMMENTS["cancel"])))
         if status == S.DISBURSED:
             moment = self._after(moment, rng.randrange(2, 20))
-            self._pay(household, current, union, claim, members, application_id, approved, moment, caseworker, events)
+            # disbursement_record: an approver who did not make the application (a batch's maker is the county's)
+            payer = self.setup.approver(self.setup.by_id[county.parent_id]) if holiday else approver
+            self._pay(household, current, union, claim, members, application_id, approved, moment, payer, events)
 
         figures, member = claim.figures, claim.member
         stage = figures.get("stage", "")
         reason = self.texts.holiday_reason % {"year": claim.year} if holiday else rng.choice(self.reasons[claim.kind])
         self.applications.add((
-            application_id, union.id, union.path, program.id, household.id, member.id,
+            application_id, union.id, union.path, program.id, program.kind, household.id, member.id,
             claim.file.id if claim.file else None, claim.measure,
             self._batch(county, program, claim.year, approver) if holiday else None, claim.year, reason,
             figures.get("disease"), figures.get("diagnosis", ""), figures.get("out_of_pocket_cost"),
@@ -617,7 +622,7 @@ class _Applications:
             later = moment + timedelta(minutes=self.rng.randrange(5, 180))
         return later if later <= clock.now else moment + (clock.now - moment) / 2
 
-    def _pay(self, household, current, union, claim, members, application_id, amount, moment, caseworker, events):
+    def _pay(self, household, current, union, claim, members, application_id, amount, moment, payer, events):
         """disbursement_record: the payment of the approved amount, with the household as it is on the day."""
         rng = self.rng
         paid_on = moment.date()  # Clock's moments are in the local offset
@@ -629,10 +634,10 @@ class _Applications:
             reference = f"现金支出凭证 第{rng.randrange(1, 9999):04d}号"
         else:
             reference = f"代发凭证 {paid_on:%Y%m%d}{rng.randrange(1000, 9999)}"
-        events.append(("disburse", S.APPROVED, S.DISBURSED, amount, caseworker, moment, reference))
+        events.append(("disburse", S.APPROVED, S.DISBURSED, amount, payer, moment, reference))
         snapshot = self._snapshot(household, current, union, claim, members)
         self.payments.add((self.ids.one(Disbursement), union.id, union.path, application_id, amount, paid_on, method,
-                           reference, caseworker.id, snapshot, moment))  # fmt: skip
+                           reference, payer.id, snapshot, moment))  # fmt: skip
 
     def _batch(self, county, program, year, approver) -> int:
         """The county's holiday-visit batch of the year, generated and approved by its approver."""

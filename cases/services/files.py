@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import DomainError
+from accounts.errors import AlreadyDone, DomainError
 from accounts.models import Organization, OrganizationKind, User
 from accounts.roles import Role
 from accounts.scoping import path_in_scope
@@ -96,6 +96,16 @@ def _applicants(file: HardshipFile, action: str) -> set[int]:
     return {file.applied_by_id} if action == "approve" else {file.exit_proposed_by_id}
 
 
+def step_of(action: str) -> Transition | None:
+    """The step an action names, whatever the file's status (its label and options are the same)."""
+    return next((transition for (_s, a), transition in TRANSITIONS.items() if a == action), None)
+
+
+def step_already_taken(file: HardshipFile, action: str) -> bool:
+    """The file's last step is this one: a repeated request (a double click, a retry) finds it done."""
+    return file.events.order_by("-id").values_list("action", flat=True).first() == action
+
+
 def _check_notice_dates(file: HardshipFile, start: date | None, end: date | None) -> None:
     if not start or not end:
         raise DomainError(_("Give the first and last day of the public notice."))
@@ -129,9 +139,13 @@ def file_transition(
 ) -> HardshipFile:
     today = today or timezone.localdate()
     file = HardshipFile.objects.select_for_update().select_related("household__organization").get(pk=file.pk)
-    transition = TRANSITIONS.get((file.status, action))
+    transition, step = TRANSITIONS.get((file.status, action)), step_of(action)
+    if transition is None and step is not None and step_already_taken(file, action):
+        if not role_allows(by, file, step):
+            raise TransitionNotAllowed(_("Your role may not take this step on this file."))
+        raise AlreadyDone()
     if transition is None:
-        label = next((t.label for (_s, a), t in TRANSITIONS.items() if a == action), action)
+        label = step.label if step else action
         raise TransitionNotAllowed(
             _("“%(action)s” is not possible while the file is “%(status)s”.")
             % {"action": label, "status": file.get_status_display()}

@@ -9,7 +9,14 @@ from simple_history.models import HistoricalRecords
 from accounts.scoping import ScopedModel, ScopedQuerySet
 from cases.choices import EducationStage
 from cases.models.visits import attachment_suffix, private_storage
-from programs.choices import EDITABLE_STATUSES, GRANTED_STATUSES, ApplicationStatus, DisbursementMethod
+from programs.choices import (
+    EDITABLE_STATUSES,
+    GRANTED_STATUSES,
+    WITHOUT_AID_STATUSES,
+    ApplicationStatus,
+    DisbursementMethod,
+    ProgramKind,
+)
 from programs.models.programs import money_field
 
 
@@ -50,6 +57,8 @@ class AidApplication(ScopedModel):
     program = models.ForeignKey(
         "programs.Program", verbose_name=_("program"), on_delete=models.PROTECT, related_name="applications"
     )
+    # The program's kind, copied so that the database can hold "one holiday visit a household a year".
+    kind = models.CharField(_("program kind"), max_length=20, choices=ProgramKind.choices, editable=False)
     household = models.ForeignKey("cases.Household", on_delete=models.PROTECT, related_name="aid_applications")
     beneficiary = models.ForeignKey(
         "cases.Member", verbose_name=_("beneficiary"), on_delete=models.PROTECT, related_name="aid_applications"
@@ -125,6 +134,11 @@ class AidApplication(ScopedModel):
             models.CheckConstraint(
                 condition=~Q(status__in=GRANTED_STATUSES) | Q(approved_amount__isnull=False),
                 name="application_granted_has_amount",
+            ),
+            models.UniqueConstraint(
+                fields=["household", "year"],
+                condition=Q(kind=ProgramKind.HOLIDAY) & ~Q(status__in=WITHOUT_AID_STATUSES),
+                name="application_one_holiday_visit_a_year",
             ),
         ]
         indexes = [

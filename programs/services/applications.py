@@ -5,12 +5,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.errors import DomainError
+from accounts.errors import AlreadyDone, DomainError
 from accounts.models import Organization, OrganizationKind, User
 from accounts.roles import Role
 from accounts.scoping import path_in_scope
@@ -93,15 +93,32 @@ def may_approve_amount(user: User, application: AidApplication, amount: Decimal)
     return user.has_role(APPROVER) and union.path.startswith(user.organization.path)
 
 
-def _deciding_amount(application: AidApplication) -> Decimal:
-    return application.approved_amount if application.approved_amount is not None else application.amount_for_tier
+def deciding_union(application: AidApplication) -> Organization:
+    """The union the application was routed to at submission, for the amount asked."""
+    if application.approval_organization is not None:
+        return application.approval_organization
+    return approval_union_for(application, application.amount_for_tier)
 
 
-def _tier_allows(user: User, application: AidApplication, amount: Decimal) -> bool:
+def may_decide(user: User, application: AidApplication) -> bool:
+    """The approver's union is the application's approval union or a union above it on its branch, whatever amount
+    the approver grants: a lower amount does not bring the decision down a tier."""
     try:
-        return may_approve_amount(user, application, amount)
+        union = deciding_union(application)
     except WrongTier:
         return False
+    return user.has_role(APPROVER) and union.path.startswith(user.organization.path)
+
+
+def ensure_may_decide(user: User, application: AidApplication) -> None:
+    if not may_decide(user, application):
+        raise WrongTier(
+            _(
+                "This application is decided by %(union)s or a union above it on this branch, whatever amount is "
+                "granted."
+            )
+            % {"union": deciding_union(application).name}
+        )
 
 
 def available_actions(application: AidApplication, user: User) -> list[tuple[str, Transition]]:
@@ -111,7 +128,7 @@ def available_actions(application: AidApplication, user: User) -> list[tuple[str
             continue
         if action == "approve" and user.pk in _submitters(application):
             continue
-        if APPROVER in transition.roles and not _tier_allows(user, application, _deciding_amount(application)):
+        if APPROVER in transition.roles and not may_decide(user, application):
             continue
         actions.append((action, transition))
     return actions
@@ -169,7 +186,7 @@ def application_create(
     ensure_caseworker_for(by, household)
     _check_fields(program=program, household=household, beneficiary=beneficiary, measure=measure)
     file = household.current_file
-    application = AidApplication(program=program, household=household, beneficiary=beneficiary)
+    application = AidApplication(program=program, kind=program.kind, household=household, beneficiary=beneficiary)
     application.set_organization(household.organization)
     application.file = file if file is not None and file.status in FILED_STATUSES else None
     application.measure, application.year, application.reason = measure, program.year, reason
@@ -177,7 +194,11 @@ def application_create(
     for name in FIGURE_FIELDS:
         setattr(application, name, figures.get(name) or (None if name == "disease" else _blank(name)))
     _store_verdict(application)
-    application.save()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as error:  # the database holds one holiday visit a household a year
+        raise DomainError(_("This household already has a holiday visit this year.")) from error
     _attach(application, attachments, by)
     _event(application, "create", "", S.DRAFT, by)
     return application
@@ -235,10 +256,31 @@ def _event(application, action, from_status, to_status, by, comment="", amount=N
     )  # fmt: skip
 
 
+def _same_step(action: str | None) -> str | None:
+    return "submit" if action == "resubmit" else action
+
+
+def step_of(action: str) -> Transition | None:
+    """The step an action names, whatever the application's status (its label and roles are the same)."""
+    return next((t for (_s, a), t in TRANSITIONS.items() if a == action), None)
+
+
+def step_already_taken(application: AidApplication, action: str) -> bool:
+    """The application's last step is this one (submit and resubmit count as one): a repeated request finds it done."""
+    if action == "approve" and application.status in (S.APPROVED, S.DISBURSED):
+        return True
+    last = application.events.order_by("-id").values_list("action", flat=True).first()
+    return _same_step(last) == _same_step(action)
+
+
 def _transition(application: AidApplication, action: str, by: User, comment: str) -> Transition:
-    transition = TRANSITIONS.get((application.status, action))
+    transition, step = TRANSITIONS.get((application.status, action)), step_of(action)
+    if transition is None and step is not None and step_already_taken(application, action):
+        if not role_allows(by, application, step.roles):
+            raise TransitionNotAllowed(_("Your role may not take this step on this application."))
+        raise AlreadyDone()
     if transition is None:
-        label = next((t.label for (_s, a), t in TRANSITIONS.items() if a == action), action)
+        label = step.label if step else action
         raise TransitionNotAllowed(
             _("“%(action)s” is not possible while the application is “%(status)s”.")
             % {"action": label, "status": application.get_status_display()}
@@ -286,8 +328,8 @@ def application_decide(*, application: AidApplication, action: str, by: User, co
         raise TransitionNotAllowed(_("Unknown step."))
     application = _locked(application)
     transition = _transition(application, action, by, comment)
-    if APPROVER in transition.roles and not may_approve_amount(by, application, _deciding_amount(application)):
-        raise WrongTier(_("Only a union of the tier this amount needs, or one above it, may decide on it."))
+    if APPROVER in transition.roles:
+        ensure_may_decide(by, application)
     from_status = application.status
     application.status = transition.to
     if action != "cancel":

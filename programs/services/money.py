@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,18 +21,21 @@ from accounts.scoping import path_in_scope
 from cases.choices import FILED_STATUSES
 from cases.identity import mask_id_number
 from cases.models import HardshipFile, Household
-from programs.choices import ApplicationStatus, DisbursementMethod, ProgramKind
-from programs.errors import BudgetExceeded, NotEligible, TransitionNotAllowed, WrongTier
+from programs.choices import WITHOUT_AID_STATUSES, ApplicationStatus, DisbursementMethod, ProgramKind
+from programs.errors import BudgetExceeded, NotEligible, SeparationOfDuties, TransitionNotAllowed, WrongTier
 from programs.models import AidApplication, ApplicationBatch, ApplicationEvent, Budget, Disbursement, Program
 from programs.models.programs import granted_amount
 from programs.rules import show, yuan
 from programs.services.applications import (
     _event,
     _locked,
+    _submitters,
     _transition,
     application_evaluate,
     approval_union_for,
     check_separation,
+    deciding_union,
+    ensure_may_decide,
     may_approve_amount,
     role_allows,
 )
@@ -88,11 +91,20 @@ def _check_budget(budget: Budget, amount: Decimal) -> None:
 def _check_approvable(application: AidApplication, by: User, amount: Decimal) -> None:
     if amount < 0:
         raise DomainError(_("The amount cannot be negative."))
+    ensure_may_decide(by, application)
+    routed, needed = deciding_union(application), approval_union_for(application, amount)
+    if needed.pk != routed.pk and needed.path.startswith(routed.path):
+        raise WrongTier(
+            _(
+                "%(amount)s is below the tier of this application (%(union)s): to lower the amount, return the "
+                "application for correction and let the caseworker resubmit it."
+            )
+            % {"amount": show(amount), "union": routed.name}
+        )
     if not may_approve_amount(by, application, amount):
-        union = approval_union_for(application, amount)
         raise WrongTier(
             _("%(amount)s is approved by %(union)s or a union above it on this branch.")
-            % {"amount": show(amount), "union": union.name}
+            % {"amount": show(amount), "union": needed.name}
         )
     verdict = application_evaluate(application)
     if not verdict.eligible:
@@ -166,6 +178,16 @@ def household_snapshot(application: AidApplication) -> dict:
     }
 
 
+def may_record_payment(user: User, application: AidApplication) -> bool:
+    """Payment is an approver's duty, separate from applying: never the person who made or submitted the
+    application (for a holiday batch, the approver who generated it)."""
+    return (
+        user.has_role(Role.APPROVER)
+        and path_in_scope(user, application.org_path)
+        and user.pk not in _submitters(application)
+    )
+
+
 @transaction.atomic
 def disbursement_record(
     *, application: AidApplication, by: User, paid_on: date, method: str, amount: Decimal | None = None,
@@ -173,9 +195,10 @@ def disbursement_record(
 ) -> Outcome:  # fmt: skip
     """Record the payment of an approved application; a second request finds it paid and changes nothing."""
     application = _locked(application)
-    allowed = by.has_role(Role.CASEWORKER) or by.has_role(Role.APPROVER)
-    if not allowed or not path_in_scope(by, application.org_path):
+    if not (by.has_role(Role.APPROVER) and path_in_scope(by, application.org_path)):
         raise TransitionNotAllowed(_("Your role may not record payments for this union."))
+    if not may_record_payment(by, application):
+        raise SeparationOfDuties(_("The person who made or submitted an application cannot record its payment."))
     if application.status == S.DISBURSED:
         return Outcome(application, done=False)
     if application.status != S.APPROVED or not application.program.pays_money:
@@ -204,10 +227,11 @@ def disbursement_record(
 
 def holiday_candidates(program: Program, organization: Organization):
     """Active files in the union's subtree with no holiday-visit application this year that still counts."""
-    taken = AidApplication.objects.filter(
-        program__kind=ProgramKind.HOLIDAY, year=program.year,
-        status__in=[S.DRAFT, S.SUBMITTED, S.RETURNED, S.APPROVED, S.DISBURSED],
-    ).values("household_id")  # fmt: skip
+    taken = (
+        AidApplication.objects.filter(kind=ProgramKind.HOLIDAY, year=program.year)
+        .exclude(status__in=WITHOUT_AID_STATUSES)
+        .values("household_id")
+    )
     return (
         HardshipFile.objects.filter(org_path__startswith=organization.path, status__in=FILED_STATUSES)
         .filter(org_path__startswith=program.org_path)
@@ -215,6 +239,13 @@ def holiday_candidates(program: Program, organization: Organization):
         .select_related("household__organization")
         .order_by("org_path", "number")
     )
+
+
+def holiday_batch_lock(program: Program) -> None:
+    """Two runs at once would both find the same households free, even for two programs (a county's and a city's):
+    every run locks all programs of the kind and year, in one order, so that the runs take turns."""
+    same_kind_and_year = Program.objects.select_for_update().filter(kind=program.kind, year=program.year)
+    list(same_kind_and_year.order_by("pk").values_list("pk"))
 
 
 @transaction.atomic
@@ -227,8 +258,8 @@ def holiday_batch_generate(*, program: Program, by: User) -> ApplicationBatch:
     organization = by.organization
     if not (organization.path.startswith(program.org_path) or program.org_path.startswith(organization.path)):
         raise TransitionNotAllowed(_("This program belongs to another union's area."))
-    # Two runs at once would both find the same files free: the program's row makes them take turns.
-    program = Program.objects.select_for_update().get(pk=program.pk)
+    holiday_batch_lock(program)
+    program = Program.objects.get(pk=program.pk)
     files = list(holiday_candidates(program, organization))
     if not files:
         raise DomainError(_("Every active file in your area already has a holiday visit this year."))
@@ -243,8 +274,8 @@ def holiday_batch_generate(*, program: Program, by: User) -> ApplicationBatch:
     applications = []
     for file in (file for file in files if file.household_id in heads):
         application = AidApplication(
-            program=program, household=file.household, beneficiary=heads[file.household_id], file=file,
-            batch=batch, year=program.year, reason=reason,
+            program=program, kind=program.kind, household=file.household, beneficiary=heads[file.household_id],
+            file=file, batch=batch, year=program.year, reason=reason,
             requested_amount=amount, suggested_amount=amount, maximum_amount=amount, eligible=True,
             status=S.SUBMITTED, created_by=by, submitted_by=by, submitted_at=now,
         )  # fmt: skip
@@ -252,7 +283,12 @@ def holiday_batch_generate(*, program: Program, by: User) -> ApplicationBatch:
         applications.append(application)
     for application in applications:
         application.approval_organization = approval_union_for(application, amount)
-    bulk_create_with_history(applications, AidApplication, default_user=by)
+    try:
+        with transaction.atomic():
+            bulk_create_with_history(applications, AidApplication, default_user=by)
+    except IntegrityError as error:  # one holiday visit a household a year, held by the database as well
+        message = _("Some of these households already have a holiday visit this year; generate again.")
+        raise DomainError(message) from error
     ApplicationEvent.objects.bulk_create(
         ApplicationEvent(application=application, action="batch", to_status=S.SUBMITTED, by=by, amount=amount)
         for application in applications

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -9,6 +11,7 @@ from accounts.errors import DomainError
 from accounts.permissions import role_required
 from accounts.querystring import IDS, query_number
 from accounts.roles import Role
+from accounts.steps import take_step
 from cases.models import Household
 from cases.sensitive import may_see_sensitive
 from cases.views.visits import private_file_response
@@ -23,8 +26,10 @@ from programs.services.applications import (
     application_submit,
     application_update,
     available_actions,
+    step_already_taken,
+    step_of,
 )
-from programs.services.money import application_approve, disbursement_record
+from programs.services.money import application_approve, disbursement_record, may_record_payment
 
 
 def _household(request, pk):
@@ -94,7 +99,7 @@ def application_detail(request, pk):
         "disbursement": getattr(application, "disbursement", None),
         "may_edit": application.is_editable and user.has_role(Role.CASEWORKER),
         "may_pay": application.status == "approved" and application.program.pays_money
-        and (user.has_role(Role.CASEWORKER) or user.has_role(Role.APPROVER)),
+        and may_record_payment(user, application),
         "budget": budget,
         "show_sensitive": may_see_sensitive(user),
     }  # fmt: skip
@@ -125,27 +130,25 @@ def application_edit(request, pk):
 @login_required
 @role_required(Role.CASEWORKER, Role.APPROVER)
 def application_action(request, pk, action):
-    """GET shows what the step means and asks for confirmation; POST takes the step."""
+    """GET shows what the step means and asks for confirmation, to whoever may take it now; POST takes the step.
+
+    POST leaves the status to the service, which reads it under the lock: a second click finds the step taken."""
     application = _application(request, pk)
-    transition = TRANSITIONS.get((application.status, action))
-    if transition is None and action == "approve" and application.status in ("approved", "disbursed"):
-        messages.info(request, _("This application is already approved; nothing changed."))
-        return redirect(application)
+    transition = step_of(action)
     if transition is None:
         raise Http404
+    if request.method == "GET":
+        if (application.status, action) not in TRANSITIONS and step_already_taken(application, action):
+            messages.info(request, _("This was already done; nothing changed."))
+            return redirect(application)
+        if action not in {name for name, _step in available_actions(application, request.user)}:
+            raise Http404
     form_class = ApproveForm if action == "approve" else CommentForm
     initial = {"amount": application.requested_amount} if action == "approve" else None
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            done = _take_step(application, action, request.user, form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            if done:
-                messages.success(request, _("Done: %(step)s.") % {"step": transition.label})
-            else:
-                messages.info(request, _("This was already done; nothing changed."))
+        step = partial(_take_step, application, action, request.user, form.cleaned_data)
+        if take_step(request, step, success=_("Done: %(step)s.") % {"step": transition.label}):
             return redirect(application)
     context = {"application": application, "transition": transition, "action": action, "form": form}
     return render(request, "programs/application_action.html", context)
@@ -163,20 +166,18 @@ def _take_step(application, action, user, data) -> bool:
 
 
 @login_required
-@role_required(Role.CASEWORKER, Role.APPROVER)
+@role_required(Role.APPROVER)
 def disbursement_create(request, pk):
     application = _application(request, pk)
-    if getattr(application, "disbursement", None) is not None:
-        messages.info(request, _("This application is already paid; nothing changed."))
+    if not may_record_payment(request.user, application):
+        raise Http404
+    if request.method == "GET" and getattr(application, "disbursement", None) is not None:
+        messages.info(request, _("This was already done; nothing changed."))
         return redirect(application)
     form = DisbursementForm(request.POST or None, initial={"amount": application.approved_amount})
     if request.method == "POST" and form.is_valid():
-        try:
-            outcome = disbursement_record(application=application, by=request.user, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Payment recorded.") if outcome.done else _("Already paid; nothing changed."))
+        step = partial(disbursement_record, application=application, by=request.user, **form.cleaned_data)
+        if take_step(request, lambda: step().done, success=_("Payment recorded.")):
             return redirect(application)
     return render(request, "programs/disbursement_form.html", {"application": application, "form": form})
 

@@ -10,6 +10,7 @@ from accounts.errors import DomainError
 from accounts.permissions import role_required
 from accounts.querystring import YEARS, query_number
 from accounts.roles import Role
+from accounts.steps import take_step
 from programs.choices import ApplicationStatus, ProgramKind
 from programs.models import ApplicationBatch, Budget, Program
 from programs.services.money import holiday_batch_approve, holiday_batch_generate, holiday_candidates
@@ -95,13 +96,11 @@ def batch_detail(request, pk):
 @role_required(Role.APPROVER)
 def batch_approve(request, pk):
     batch = get_object_or_404(ApplicationBatch.objects.visible_to(request.user), pk=pk)
-    try:
-        count = holiday_batch_approve(batch=batch, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        if count:
-            messages.success(request, _("%(count)d holiday visits approved.") % {"count": count})
-        else:
-            messages.info(request, _("This batch was already approved; nothing changed."))
+    approved = []
+
+    def approve() -> bool:
+        approved.append(holiday_batch_approve(batch=batch, by=request.user))
+        return approved[0] > 0  # 0: the batch was already approved
+
+    take_step(request, approve, success=lambda: _("%(count)d holiday visits approved.") % {"count": approved[0]})
     return redirect("programs:batch_detail", batch.pk)

@@ -242,11 +242,13 @@ def test_propose_relief_proposes_relief(client, assessed, caseworker):
     assert (assessed.file.status, assessed.file.exit_kind) == ("exit_proposed", "relieved")
 
 
-def test_a_second_propose_shows_the_refusal_and_changes_nothing(client, assessed, caseworker):
+def test_a_second_propose_says_it_was_already_done_and_changes_nothing(client, assessed, caseworker):
     client.force_login(caseworker)
     client.post(f"/assessment/households/{assessed.pk}/propose/", follow=True)
     response = client.post(f"/assessment/households/{assessed.pk}/propose/", follow=True)
-    assert [message.level_tag for message in response.context["messages"]] == ["error"]
+    messages = list(response.context["messages"])
+    assert [message.level_tag for message in messages] == ["info"]
+    assert "已完成，未作任何更改" in str(messages[0])
     assert FileEvent.objects.filter(file=assessed.file, action="propose_exit").count() == 1
 
 

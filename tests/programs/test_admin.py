@@ -172,7 +172,7 @@ def granted_budget(tree, tiers, illness_program, active_file, caseworker, approv
     disease = illness_program.diseases.get(name="恶性肿瘤")
     grant(illness_program, household, caseworker, approver, disease=disease, out_of_pocket_cost=Decimal("30000"))
     paid = grant(illness_program, household, caseworker, approver, disease=disease, out_of_pocket_cost=Decimal("50000"))
-    disbursement_record(application=paid, by=caseworker, paid_on=timezone.localdate(), method="bank_transfer")
+    disbursement_record(application=paid, by=approver, paid_on=timezone.localdate(), method="bank_transfer")
     return Budget.objects.get(program=illness_program)
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
-from accounts.errors import DomainError
+from accounts.errors import AlreadyDone, DomainError
 from accounts.roles import Role
 from programs.choices import ApplicationStatus as S
 from programs.choices import ProgramKind
@@ -131,8 +131,8 @@ class TestAllowedSteps:
         assert steps(cancelled)[-1] == ("cancel", S.APPROVED, S.CANCELLED)
         assert cancelled.history.count() == 4
 
-    def test_an_approval_is_paid(self, approved, caseworker):
-        outcome = disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="bank_transfer")
+    def test_an_approval_is_paid(self, approved, approver):
+        outcome = disbursement_record(application=approved, by=approver, paid_on=TODAY, method="bank_transfer")
         assert outcome.done
         assert reload(approved).status == S.DISBURSED
         assert steps(approved)[-1] == ("disburse", S.APPROVED, S.DISBURSED)
@@ -143,7 +143,7 @@ class TestAllowedSteps:
         application_decide(application=draft, action="return", by=approver, comment="补材料")
         application_submit(application=draft, by=caseworker)
         application_approve(application=draft, by=approver)
-        disbursement_record(application=draft, by=caseworker, paid_on=TODAY, method="cash")
+        disbursement_record(application=draft, by=approver, paid_on=TODAY, method="cash")
         assert [action for action, _from, _to in steps(draft)] == [
             "create", "submit", "return", "resubmit", "approve", "disburse",
         ]  # fmt: skip
@@ -166,8 +166,8 @@ class TestStepsTheStatusForbids:
         with pytest.raises(TransitionNotAllowed):
             application_decide(application=submitted, action="cancel", by=approver, comment="x")
 
-    def test_a_submitted_application_cannot_be_submitted_again(self, submitted, caseworker):
-        with pytest.raises(TransitionNotAllowed):
+    def test_a_submitted_application_submitted_again_is_already_done(self, submitted, caseworker):
+        with pytest.raises(AlreadyDone):
             application_submit(application=submitted, by=caseworker)
         assert submitted.events.filter(action="submit").count() == 1
 
@@ -188,13 +188,13 @@ class TestStepsTheStatusForbids:
     def test_a_cancelled_approval_cannot_be_paid_or_approved_again(self, approved, caseworker, approver):
         application_decide(application=approved, action="cancel", by=approver, comment="重复")
         with pytest.raises(TransitionNotAllowed):
-            disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="cash")
+            disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
         with pytest.raises(TransitionNotAllowed):
             application_approve(application=approved, by=approver)
         assert reload(approved).status == S.CANCELLED
 
     def test_a_paid_application_cannot_be_cancelled(self, approved, caseworker, approver):
-        disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="cash")
+        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
         with pytest.raises(TransitionNotAllowed):
             application_decide(application=approved, action="cancel", by=approver, comment="x")
         assert reload(approved).status == S.DISBURSED
@@ -307,10 +307,10 @@ class TestTiers:
         assert application.approved_amount is None
         assert not application.events.filter(action="approve").exists()
 
-    def test_the_county_approver_may_approve_a_lower_amount_within_its_tier(self, big_submitted, approver):
-        outcome = application_approve(application=big_submitted, by=approver, amount=Decimal("20000"))
-        assert outcome.done
-        assert reload(big_submitted).approved_amount == Decimal("20000.00")
+    def test_the_county_approver_cannot_approve_it_for_a_lower_amount_of_its_own_tier(self, big_submitted, approver):
+        with pytest.raises(WrongTier):
+            application_approve(application=big_submitted, by=approver, amount=Decimal("20000"))
+        assert reload(big_submitted).status == S.SUBMITTED
 
     def test_one_cent_above_20000_is_no_longer_the_countys(self, big_submitted, approver):
         with pytest.raises(WrongTier):

@@ -5,6 +5,7 @@ PostgreSQL has the row locks (SQLite locks the whole database and would prove no
 """
 
 import threading
+import time
 from decimal import Decimal
 
 import pytest
@@ -15,12 +16,14 @@ from accounts.models import User
 from programs.choices import ApplicationStatus as S
 from programs.choices import ProgramKind
 from programs.errors import BudgetExceeded
-from programs.models import AidApplication, ApplicationBatch, ApplicationEvent, Budget, Disbursement
+from programs.models import AidApplication, ApplicationBatch, ApplicationEvent, Budget, Disbursement, Program
+from programs.services import money
 from programs.services.applications import application_submit
 from programs.services.money import (
     application_approve,
     budget_used,
     disbursement_record,
+    holiday_batch_approve,
     holiday_batch_generate,
 )
 from tests.cases.factories import make_active_file, make_household
@@ -120,7 +123,7 @@ def test_five_payments_of_the_same_application_pay_it_once(illness_program, acti
     application_approve(application=AidApplication.objects.get(pk=pk), by=approver)
 
     def pay(_i):
-        application, by = AidApplication.objects.get(pk=pk), User.objects.get(pk=caseworker.pk)
+        application, by = AidApplication.objects.get(pk=pk), User.objects.get(pk=approver.pk)
         return disbursement_record(application=application, by=by, paid_on=TODAY, method="bank_transfer")
 
     results = race(pay, 5)
@@ -165,3 +168,40 @@ def test_two_approvals_for_one_household_at_once_keep_its_yearly_cap(tree, tiers
     results = race(approve, 2)
     assert sum(1 for result in results if isinstance(result, DomainError)) == 1, results
     assert AidApplication.objects.filter(pk__in=pks, status=S.APPROVED).count() == 1
+
+
+def test_a_countys_and_a_citys_holiday_batch_generated_at_once_give_each_household_one_visit(
+    tree, tiers, standard, caseworker, approver, city_approver, outsider, outsider_approver, monkeypatch
+):
+    """Nine new households, six of 余姚 and three of 慈溪: the county's and the city's programs take turns, so each
+    household gets one holiday visit, and every batch made can be approved (all or nothing)."""
+    read_candidates = money.holiday_candidates
+
+    def slow_candidates(program, organization):  # both runs would read the same free households without the lock
+        candidates = list(read_candidates(program, organization))
+        time.sleep(0.5)
+        return candidates
+
+    monkeypatch.setattr(money, "holiday_candidates", slow_candidates)
+    county_program = make_program(tree["county"], ProgramKind.HOLIDAY)
+    city_program = make_program(tree["city"], ProgramKind.HOLIDAY)
+    for union in ("street_a", "street_a", "street_a", "street_b", "street_b", "street_b"):
+        make_active_file(make_household(tree[union], caseworker), caseworker, approver)
+    for _ in range(3):
+        make_active_file(make_household(tree["sibling_street"], outsider), outsider, outsider_approver)
+    runs = [(county_program.pk, approver.pk), (city_program.pk, city_approver.pk)]
+
+    def generate(i):
+        program, by = Program.objects.get(pk=runs[i][0]), User.objects.get(pk=runs[i][1])
+        return holiday_batch_generate(program=program, by=by)
+
+    results = race(generate, 2)
+
+    batches = [result for result in results if isinstance(result, ApplicationBatch)]
+    nothing_left = [result for result in results if type(result) is DomainError]
+    assert len(batches) + len(nothing_left) == 2 and batches, results
+    assert AidApplication.objects.count() == 9
+    assert AidApplication.objects.values("household").distinct().count() == 9
+    for batch in batches:
+        assert holiday_batch_approve(batch=batch, by=batch.created_by) == batch.applications.count()
+    assert AidApplication.objects.filter(status=S.APPROVED).count() == 9

@@ -139,7 +139,7 @@ class TestApproval:
         assert application.status == S.APPROVED
         assert application.approved_amount == Decimal("0.00") and application.budget is None
         with pytest.raises(TransitionNotAllowed):
-            disbursement_record(application=application, by=caseworker, paid_on=TODAY, method="cash")
+            disbursement_record(application=application, by=approver, paid_on=TODAY, method="cash")
 
 
 class TestApprovalIsIdempotent:
@@ -159,34 +159,34 @@ class TestApprovalIsIdempotent:
         assert (application.approved_amount, application.decided_by) == (Decimal("4000.00"), approver)
 
     def test_approving_a_paid_application_changes_nothing(self, approved, approver, caseworker):
-        disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="cash")
+        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
         assert not application_approve(application=approved, by=approver).done
         assert reload(approved).status == S.DISBURSED
         assert approved.events.filter(action="approve").count() == 1
 
 
 class TestDisbursement:
-    def test_paying_moves_the_money_from_committed_to_paid(self, approved, caseworker, county_budget):
+    def test_paying_moves_the_money_from_committed_to_paid(self, approved, approver, county_budget):
         assert usage(county_budget)[:2] == (Decimal("4000.00"), Decimal("0.00"))
-        outcome = disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="bank_transfer",
+        outcome = disbursement_record(application=approved, by=approver, paid_on=TODAY, method="bank_transfer",
                                       reference="农行凭证 0012")  # fmt: skip
         assert outcome.done
         assert reload(approved).status == S.DISBURSED
         disbursement = Disbursement.objects.get(application=approved)
         assert (disbursement.amount, disbursement.paid_on, disbursement.recorded_by) == (
-            Decimal("4000.00"), TODAY, caseworker,
+            Decimal("4000.00"), TODAY, approver,
         )  # fmt: skip
         assert disbursement.org_path == approved.org_path
         assert usage(county_budget) == (Decimal("0.00"), Decimal("4000.00"), Decimal("996000.00"))
         assert budget_used(county_budget) == Decimal("4000.00")
 
-    def test_a_partial_payment_releases_the_rest(self, approved, caseworker, county_budget):
-        disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="cash", amount=Decimal("3000"))
+    def test_a_partial_payment_releases_the_rest(self, approved, approver, county_budget):
+        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash", amount=Decimal("3000"))
         assert usage(county_budget) == (Decimal("0.00"), Decimal("3000.00"), Decimal("997000.00"))
 
-    def test_paying_twice_pays_once(self, approved, caseworker, approver, county_budget):
-        first = disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="cash")
-        second = disbursement_record(application=approved, by=approver, paid_on=TODAY, method="bank_transfer",
+    def test_paying_twice_pays_once(self, approved, approver, second_approver, county_budget):
+        first = disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
+        second = disbursement_record(application=approved, by=second_approver, paid_on=TODAY, method="bank_transfer",
                                      amount=Decimal("1000"))  # fmt: skip
         assert (first.done, second.done) == (True, False)
         assert Disbursement.objects.filter(application=approved).count() == 1
@@ -194,46 +194,46 @@ class TestDisbursement:
         assert approved.events.filter(action="disburse").count() == 1
         assert usage(county_budget)[1] == Decimal("4000.00")
 
-    def test_more_than_the_approved_amount_is_refused(self, approved, caseworker):
+    def test_more_than_the_approved_amount_is_refused(self, approved, approver):
         with pytest.raises(DomainError):
-            disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="cash",
+            disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash",
                                 amount=Decimal("4000.01"))  # fmt: skip
         assert reload(approved).status == S.APPROVED
         assert not Disbursement.objects.exists()
 
-    def test_nothing_is_not_a_payment(self, approved, caseworker):
+    def test_nothing_is_not_a_payment(self, approved, approver):
         with pytest.raises(DomainError):
-            disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="cash", amount=Decimal("0"))
+            disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash", amount=Decimal("0"))
         assert not Disbursement.objects.exists()
 
-    def test_a_date_in_the_future_is_refused(self, approved, caseworker):
+    def test_a_date_in_the_future_is_refused(self, approved, approver):
         tomorrow = timezone.localdate() + timedelta(days=1)
         with pytest.raises(DomainError):
-            disbursement_record(application=approved, by=caseworker, paid_on=tomorrow, method="cash")
+            disbursement_record(application=approved, by=approver, paid_on=tomorrow, method="cash")
         assert reload(approved).status == S.APPROVED
         assert not Disbursement.objects.exists()
 
-    def test_today_is_not_the_future(self, approved, caseworker):
+    def test_today_is_not_the_future(self, approved, approver):
         today = timezone.localdate()
-        assert disbursement_record(application=approved, by=caseworker, paid_on=today, method="cash").done
+        assert disbursement_record(application=approved, by=approver, paid_on=today, method="cash").done
 
-    def test_an_unknown_method_is_refused(self, approved, caseworker):
+    def test_an_unknown_method_is_refused(self, approved, approver):
         with pytest.raises(DomainError):
-            disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="paypal")
+            disbursement_record(application=approved, by=approver, paid_on=TODAY, method="paypal")
         assert not Disbursement.objects.exists()
 
-    def test_a_submitted_application_cannot_be_paid(self, submitted, caseworker):
+    def test_a_submitted_application_cannot_be_paid(self, submitted, approver):
         with pytest.raises(TransitionNotAllowed):
-            disbursement_record(application=submitted, by=caseworker, paid_on=TODAY, method="cash")
+            disbursement_record(application=submitted, by=approver, paid_on=TODAY, method="cash")
         assert not Disbursement.objects.exists()
 
 
 class TestSnapshot:
-    def test_the_household_as_it_was_on_the_day_of_payment(self, approved, caseworker, active_file):
+    def test_the_household_as_it_was_on_the_day_of_payment(self, approved, caseworker, approver, active_file):
         household = active_file.household
         household_update(household=household, by=caseworker,
                          fields={"bank_name": "中国农业银行", "bank_account": "6228480012345678"})  # fmt: skip
-        disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="bank_transfer")
+        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="bank_transfer")
         head = household.members.get(relation="head")
 
         household_update(household=Household.objects.get(pk=household.pk), by=caseworker,
@@ -249,8 +249,8 @@ class TestSnapshot:
         assert snapshot["category_code"] == active_file.category
         assert snapshot["household_code"] == household.code
 
-    def test_the_id_number_is_masked(self, approved, caseworker):
-        disbursement_record(application=approved, by=caseworker, paid_on=TODAY, method="cash")
+    def test_the_id_number_is_masked(self, approved, approver):
+        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
         id_number = approved.beneficiary.id_number
         snapshot = Disbursement.objects.get(application=approved).snapshot
         assert snapshot["beneficiary_id_masked"] == id_number[:4] + "*" * 10 + id_number[-4:]

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from accounts.errors import DomainError
 from cases.models import Member
 from programs.choices import ProgramKind
+from programs.models import AidApplication
 from programs.rules import RULES, CriticalIllness, LivingAid, TemporaryRelief
+from programs.services.applications import application_evaluate
 from tests.programs.factories import PARAMETERS, make_program
 from tests.programs.helpers import apply, grant, verdict_of
 
@@ -151,10 +153,15 @@ class TestTemporaryRelief:
 
 class TestHolidayVisit:
     def test_a_fixed_amount_once_a_year(self, tree, tiers, active_file, caseworker, approver):
-        holiday = program(tree, K.HOLIDAY)
-        assert verdict_of(holiday, active_file.household, caseworker).suggested == Decimal("1500.00")
-        grant(holiday, active_file.household, caseworker, approver)
-        assert not verdict_of(holiday, active_file.household, caseworker).eligible
+        holiday, household = program(tree, K.HOLIDAY), active_file.household
+        # As the live check asks, unsaved: a second application of the year cannot be saved at all.
+        unsaved = AidApplication(program=holiday, kind=holiday.kind, household=household, file=active_file,
+                                 beneficiary=household.members.get(relation="head"), year=holiday.year)  # fmt: skip
+        assert application_evaluate(unsaved).suggested == Decimal("1500.00")
+        grant(holiday, household, caseworker, approver)
+        assert not application_evaluate(unsaved).eligible
+        with pytest.raises(DomainError):
+            apply(holiday, household, caseworker)
 
 
 class TestMedicalMutualAid:

@@ -63,7 +63,7 @@ def county_data(tree, caseworker, approver, outsider):
     program = make_program(tree["county"], ProgramKind.CRITICAL_ILLNESS, year=YEAR, budget="100000")
     figures = {"disease": program.diseases.get(name="恶性肿瘤"), "out_of_pocket_cost": Decimal("30000")}
     paid = grant(program, first.household, caseworker, approver, **figures)
-    disbursement_record(application=paid, by=caseworker, paid_on=date(YEAR, 6, 1), method="bank_transfer")
+    disbursement_record(application=paid, by=approver, paid_on=date(YEAR, 6, 1), method="bank_transfer")
     application_submit(application=apply(program, second.household, caseworker, **figures), by=caseworker)
 
     other_caseworker = UserFactory(organization=tree["sibling_county"], role=Role.CASEWORKER)
@@ -75,7 +75,7 @@ def county_data(tree, caseworker, approver, outsider):
     their_program = make_program(tree["sibling_county"], ProgramKind.CRITICAL_ILLNESS, year=YEAR)
     their_paid = grant(their_program, theirs.household, other_caseworker, other_approver,
                        disease=their_program.diseases.first(), out_of_pocket_cost=Decimal("30000"))  # fmt: skip
-    disbursement_record(application=their_paid, by=other_caseworker, paid_on=date(YEAR, 6, 1), method="cash")
+    disbursement_record(application=their_paid, by=other_approver, paid_on=date(YEAR, 6, 1), method="cash")
     return {"program": program, "paid": paid}
 
 

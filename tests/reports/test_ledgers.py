@@ -77,7 +77,7 @@ def payment(tree, files, caseworker, approver):
     program = make_program(tree["county"], ProgramKind.HOLIDAY)
     application = grant(program, files[0].household, caseworker, approver)
     disbursement_record(
-        application=application, by=caseworker, paid_on=date(YEAR, 6, 1), method="bank_transfer",
+        application=application, by=approver, paid_on=date(YEAR, 6, 1), method="bank_transfer",
         reference=REFERENCE_INJECTION,
     )  # fmt: skip
     return application.disbursement

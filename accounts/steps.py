@@ -1,0 +1,29 @@
+"""The one way a view takes a workflow step: a step already taken says so and nothing changes."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.utils.translation import gettext as _
+
+from accounts.errors import AlreadyDone, DomainError
+
+
+def take_step(request, step: Callable[[], bool | None], *, success: str | Callable[[], str]) -> bool:
+    """Run `step` (False when it found the work already done) and say what happened; `success` may be worked out
+    after the step.
+
+    True when the step was taken or had already been taken (the view redirects); False when it was refused (the view
+    shows its form again with the reason)."""
+    try:
+        done = step()
+    except AlreadyDone as error:
+        messages.info(request, error.message)
+        return True
+    except DomainError as error:
+        messages.error(request, error.message)
+        return False
+    if done is False:
+        messages.info(request, _("This was already done; nothing changed."))
+    else:
+        messages.success(request, success() if callable(success) else success)
+    return True
