@@ -8,6 +8,7 @@ for one real cell) and unpacks the shared strings whole; a 2.5 KB or 1.5 MB uplo
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
@@ -21,6 +22,9 @@ from accounts.errors import DomainError
 
 MB = 1024 * 1024
 SHEETS_FOLDER = "xl/worksheets/"
+MANIFEST = "[Content_Types].xml"
+CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 RATIO_GRACE_BYTES = MB  # small parts compress as they like; a bomb needs size as well as a ratio
 HIDDEN_WORDS = {"1", "true"}
 MAX_CELLS_PER_ROW = 16_384  # Excel's columns
@@ -58,11 +62,12 @@ def check_archive(file) -> None:
         raise _not_a_workbook() from error
     sheet_limit, total_limit = settings.IMPORT_MAX_PART_BYTES, settings.IMPORT_MAX_UNPACKED_BYTES
     loaded_limit, ratio_limit = settings.IMPORT_MAX_LOADED_PART_BYTES, settings.IMPORT_MAX_COMPRESSION_RATIO
+    streamed = _streamed_sheets(file, parts, loaded_limit)
     total = 0
     for part in parts:
         total += part.file_size
         # Sheets are streamed (`sheet_rows`); openpyxl loads every other part whole: shared strings, styles, ...
-        part_limit = sheet_limit if part.filename.startswith(SHEETS_FOLDER) else loaded_limit
+        part_limit = sheet_limit if part.filename in streamed else loaded_limit
         if part.file_size > part_limit:
             raise WorkbookRefused(
                 _("The file is refused: its part %(part)s unpacks to %(size)d MB, more than the %(limit)d MB an import "
@@ -81,6 +86,25 @@ def check_archive(file) -> None:
             _("The file is refused: it unpacks to %(size)d MB, more than the %(limit)d MB an import reads. "
               "Nothing was imported.") % {"size": total // MB, "limit": total_limit // MB}
         )  # fmt: skip
+
+
+def _streamed_sheets(file, parts, loaded_limit) -> set[str]:
+    """The parts the manifest declares worksheets: openpyxl finds the shared strings by their declared type, not their
+    folder, so a part under xl/worksheets/ declared as shared strings is loaded whole and gets the lower limit."""
+    manifest = next((part for part in parts if part.filename == MANIFEST), None)
+    if manifest is None or manifest.file_size > loaded_limit:
+        return set()  # openpyxl refuses a workbook without a manifest; an oversized one is refused below
+    try:
+        with zipfile.ZipFile(file).open(manifest) as source:
+            root = ElementTree.parse(source).getroot()
+    except (zipfile.BadZipFile, ParseError, OSError, ValueError, EOFError) as error:
+        raise _not_a_workbook() from error
+    declared = {
+        override.get("PartName", "").lstrip("/")
+        for override in root.iter(f"{CONTENT_TYPES}Override")
+        if override.get("ContentType") == WORKSHEET_TYPE
+    }
+    return {name for name in declared if name.startswith(SHEETS_FOLDER)}
 
 
 def open_workbook(file):

@@ -26,6 +26,7 @@ from tests.reports.test_import import roster_bytes, upload_of, write_roster
 
 ROW_BUDGET = 500  # the rows a reader may produce for a roster of six rows, whatever its XML claims
 STRINGS = "xl/sharedStrings.xml"
+SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
 @pytest.fixture(autouse=True)
@@ -190,6 +191,22 @@ def test_a_part_loaded_whole_has_a_lower_limit_than_a_streamed_sheet(caseworker,
     assert roster_read(BytesIO(accepted), user=caseworker).errors == []
     with pytest.raises(WorkbookRefused, match=STRINGS):
         roster_read(BytesIO(rezipped(content, added={STRINGS: giant_string(30_000)})), user=caseworker)
+
+
+def test_shared_strings_declared_under_the_sheets_folder_keep_the_lower_limit(caseworker, tree, settings):
+    # openpyxl finds the shared strings by the type the manifest declares, wherever the part lies.
+    settings.IMPORT_MAX_LOADED_PART_BYTES = 20_000
+    moved = "xl/worksheets/strings.xml"
+
+    def declared_elsewhere(xml: bytes) -> bytes:
+        xml = re.sub(rb'<Override PartName="/xl/sharedStrings.xml"[^>]*/>', b"", xml)
+        override = f'<Override PartName="/{moved}" ContentType="{SHARED_STRINGS_TYPE}"/>'.encode()
+        return xml.replace(b"</Types>", override + b"</Types>")
+
+    crafted = rezipped(roster_bytes(), {"[Content_Types].xml": declared_elsewhere}, added={moved: giant_string(30_000)})
+    assert load_workbook(BytesIO(crafted), read_only=True).worksheets[0]._shared_strings[0] == "A" * 30_000
+    with pytest.raises(WorkbookRefused, match=moved):
+        roster_read(BytesIO(crafted), user=caseworker)
 
 
 def test_parts_that_unpack_to_too_much_together_are_refused(caseworker, tree, never_opened, settings):
