@@ -8,7 +8,6 @@ for one real cell) and unpacks the shared strings whole; a 2.5 KB or 1.5 MB uplo
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from xml.etree import ElementTree
 from xml.etree.ElementTree import ParseError
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.xml.functions import iterparse
+from openpyxl.xml.functions import fromstring, iterparse
 
 from accounts.errors import DomainError
 
@@ -95,8 +94,7 @@ def _streamed_sheets(file, parts, loaded_limit) -> set[str]:
     if manifest is None or manifest.file_size > loaded_limit:
         return set()  # openpyxl refuses a workbook without a manifest; an oversized one is refused below
     try:
-        with zipfile.ZipFile(file).open(manifest) as source:
-            root = ElementTree.parse(source).getroot()
+        root = fromstring(zipfile.ZipFile(file).read(manifest))
     except (zipfile.BadZipFile, ParseError, OSError, ValueError, EOFError) as error:
         raise _not_a_workbook() from error
     declared = {

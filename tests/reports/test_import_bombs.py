@@ -297,3 +297,20 @@ def test_a_commit_stopped_at_its_time_limit_failed_and_wrote_nothing(caseworker,
     import_households_task(job.pk, "commit", caseworker.pk, "en")
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and "minutes" in job.error and Household.objects.count() == 0
+
+
+def test_a_sheet_that_declares_entities_is_refused(caseworker, tree):
+    # Entity expansion ("billion laughs") is how a small XML file grows in memory: the parsers refuse any entity.
+    content = roster_bytes()
+    laughs = b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+
+    def with_entities(xml: bytes) -> bytes:
+        xml = re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+        return laughs + xml.replace(
+            b"</sheetData>", b'<row r="9"><c r="A9" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData>'
+        )
+
+    crafted = rezipped(content, {sheet_part(content, MEMBER_SHEET): with_entities})
+    with pytest.raises(WorkbookRefused):
+        roster_read(BytesIO(crafted), user=caseworker)
+    assert Household.objects.count() == 0
