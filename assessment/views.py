@@ -130,12 +130,8 @@ def assessment_resume_view(request, pk):
     run = get_object_or_404(AssessmentRun.objects.visible_to(request.user), pk=pk)
     if not _may_start(request.user):
         raise Http404
-    try:
-        assessment_resume(run=run, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The assessment is queued again; it carries on where it stopped."))
+    step = partial(assessment_resume, run=run, by=request.user)
+    take_step(request, step, success=_("The assessment is queued again; it carries on where it stopped."))
     return redirect(_page_url(run.organization_id, run.year))
 
 

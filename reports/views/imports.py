@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +15,7 @@ from accounts.forms import BootstrapMixin
 from accounts.jobs import jobs_fail_stale
 from accounts.models import Organization
 from accounts.roles import Role
+from accounts.steps import take_step
 from reports.import_tasks import (  # also registers the Celery task
     ACTIVE_STATUSES,
     import_commit,
@@ -139,12 +142,8 @@ def errors_download(request, pk):
 def retry(request, pk):
     """Check a failed import's file again; a second click finds it queued and changes nothing."""
     job = _job(request, pk)
-    try:
-        import_retry(job=job, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The file is being checked again; import it from this page once it is ready."))
+    step = partial(import_retry, job=job, by=request.user)
+    take_step(request, step, success=_("The file is being checked again; import it from this page once it is ready."))
     return redirect("reports:import_detail", pk=job.pk)
 
 

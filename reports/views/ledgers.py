@@ -1,6 +1,7 @@
 """The ledgers page: choose a ledger, a union and a year; small ledgers download at once, big ones become a job."""
 
 import tempfile
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -16,6 +17,7 @@ from accounts.errors import DomainError
 from accounts.jobs import jobs_fail_stale
 from accounts.models import Organization
 from accounts.scoping import union_in_scope_or_404
+from accounts.steps import take_step
 from assessment.forms import FIRST_YEAR, years_offered
 from reports.exports import (
     export_job_download,
@@ -136,10 +138,6 @@ def job_download(request, pk):
 def job_retry(request, pk):
     """Queue a failed export again; a second click finds it queued and changes nothing."""
     job = _own_job(request, pk)
-    try:
-        export_job_retry(job=job, by=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The export is queued again; its progress shows below."))
+    step = partial(export_job_retry, job=job, by=request.user)
+    take_step(request, step, success=_("The export is queued again; its progress shows below."))
     return redirect("reports:ledgers")
