@@ -38,7 +38,7 @@ def spray_limit(settings):
 
 
 @pytest.mark.parametrize("victim", ["caseworker", "union_admin"])
-def test_a_strangers_failures_do_not_lock_the_user_out_from_their_own_address(client, request, victim):
+def test_a_strangers_failures_do_not_lock_the_user_out_from_their_own_address(db, client, request, victim):
     request.getfixturevalue(victim)
     for _attempt in range(5):
         post_login(client, victim, "wrong", STRANGER)
