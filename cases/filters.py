@@ -117,4 +117,4 @@ class HouseholdFilter(django_filters.FilterSet):
             is_active=True, household__org_path__startswith=scope,
         ).values("household_id")  # fmt: skip
         by_address = Household.objects.filter(address__contains=value, org_path__startswith=scope).values("pk")
-        return queryset.filter(Q(code=value.upper()) | Q(pk__in=by_address) | Q(pk__in=matching))
+        return queryset.filter(Q(code=normalize_id_number(value)) | Q(pk__in=by_address) | Q(pk__in=matching))

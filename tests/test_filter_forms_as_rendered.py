@@ -26,6 +26,7 @@ KNOWN = {
     ("/assessment/", "assessment-year"),
     ("/programs/", "program-year"),
     ("/dashboard/", "dashboard-year"),
+    ("/search/", "quick-search"),
 }
 
 case = test_role_gates.case  # the fixture: one household through every workflow, with everything a page can show
