@@ -1,6 +1,7 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 
 class BangfuFormRenderer(TemplatesSetting):
@@ -63,3 +64,26 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+DEFAULT_EMPTY_LABEL = "---------"
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    """A list's filter form. Every optional select starts empty ("All"), so the form submitted as rendered filters
+    nothing; only a select with an initial value (a year chooser whose default is the page's own) starts there."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or field.required:
+                continue
+            if field.initial is not None:
+                continue
+            # ModelChoiceField and django-filter's ChoiceField name their empty choice; a plain ChoiceField lists it.
+            if hasattr(field, "empty_label"):
+                if field.empty_label in (None, DEFAULT_EMPTY_LABEL):
+                    field.empty_label = _("All")
+                    field.widget.choices = field.choices
+            elif not any(value == "" for value, _label in field.choices):
+                field.choices = [("", _("All")), *field.choices]

@@ -136,3 +136,11 @@ class NavLink:
 
 def navigation_for(user) -> list[NavLink]:
     return [NavLink(entry, user) for entry in menu_for(user)]
+
+
+HOUSEHOLDS = "cases:household_list"
+
+
+def household_roles() -> frozenset[Role]:
+    """The roles that see households: the navigation bar's quick search is theirs."""
+    return next(entry.roles for entry in MENU if entry.url_name == HOUSEHOLDS)

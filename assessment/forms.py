@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import FilterForm
 from assessment.choices import Recommendation
 
 FIRST_YEAR = 2000
@@ -23,11 +24,14 @@ class AssessmentStartForm(forms.Form):
         )
 
 
-class AssessmentFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False)
-    recommendation = forms.ChoiceField(
-        label=_("recommendation"), required=False, choices=[("", _("All")), *Recommendation.choices]
-    )
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+class AssessmentFilterForm(FilterForm):
+    # A chooser, not a filter: the page shows one year, this one unless another is chosen.
+    year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False, initial=this_year)
+    recommendation = forms.ChoiceField(label=_("recommendation"), required=False, choices=Recommendation.choices)
 
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)

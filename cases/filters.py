@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import BootstrapMixin
+from accounts.forms import FilterForm
 from accounts.models import Organization, User
 from accounts.querystring import YEARS
 from assessment.summaries import COUNTED_FILES
@@ -14,10 +14,6 @@ from cases.models import HardshipFile, Household, Member
 
 LEFT_STATUSES = [FileStatus.EXITED, FileStatus.RELIEVED]
 FILE_FILTERS = ["activated_year", "closed_year", "left"]
-
-
-class FilterForm(BootstrapMixin, forms.Form):
-    pass
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -121,4 +117,4 @@ class HouseholdFilter(django_filters.FilterSet):
             is_active=True, household__org_path__startswith=scope,
         ).values("household_id")  # fmt: skip
         by_address = Household.objects.filter(address__contains=value, org_path__startswith=scope).values("pk")
-        return queryset.filter(Q(code=value.upper()) | Q(pk__in=by_address) | Q(pk__in=matching))
+        return queryset.filter(Q(code=normalize_id_number(value)) | Q(pk__in=by_address) | Q(pk__in=matching))

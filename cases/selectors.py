@@ -1,9 +1,10 @@
 """Reads that pages share: already scoped, already joined."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from accounts.roles import Role
 from cases.extensions import extend_household_page
+from cases.identity import normalize_id_number
 from cases.models import Household, Member
 from cases.sensitive import may_see_sensitive
 
@@ -17,6 +18,17 @@ def households_for_list(user):
         .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
         .order_by("-created_at", "-id")
     )
+
+
+def household_named_exactly(user, query: str) -> Household | None:
+    """The household in the user's scope that an exact household code or a member's exact ID number names, however
+    it was typed (full-width digits, spaces, a lower-case x); None for anything else, in scope or not."""
+    key = normalize_id_number(query)
+    if not key:
+        return None
+    households = Household.objects.visible_to(user).active()
+    by_member = Member.objects.filter(id_number=key, is_active=True).values("household_id")
+    return households.filter(Q(code=key) | Q(pk__in=by_member)).order_by("pk").first()
 
 
 def household_page_context(household, user) -> dict:

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("households/", households.household_list, name="household_list"),
+    path("search/", households.quick_search, name="quick_search"),
     path("households/new/", households.household_create_view, name="household_create"),
     path("households/<int:pk>/", households.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", households.household_edit, name="household_edit"),

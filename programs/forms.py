@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import BootstrapMixin, DateInput
+from accounts.forms import BootstrapMixin, DateInput, FilterForm
 from accounts.models import Organization
 from cases.choices import FILED_STATUSES
 from cases.forms import MultipleFileField
@@ -101,8 +101,8 @@ class DisbursementForm(BootstrapMixin, forms.ModelForm):
         self.fields["method"].initial = DisbursementMethod.BANK_TRANSFER
 
 
-class ApplicationFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("status"), required=False, choices=[("", _("All")), *ApplicationStatus.choices])
+class ApplicationFilterForm(FilterForm):
+    status = forms.ChoiceField(label=_("status"), required=False, choices=ApplicationStatus.choices)
     program = forms.ModelChoiceField(label=_("program"), required=False, queryset=Program.objects.none(),
                                      empty_label=_("All programs"))  # fmt: skip
     union = forms.ModelChoiceField(label=_("union"), required=False, queryset=Organization.objects.none(),
@@ -127,5 +127,3 @@ class ApplicationFilterForm(forms.Form):
         if data["paid_year"]:
             applications = applications.filter(disbursement__paid_on__year=data["paid_year"])
         return applications
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select form-select-sm"

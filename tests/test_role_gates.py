@@ -21,7 +21,8 @@ APPS = {"cases", "programs", "assessment", "reports"}
 
 # Pages for reading: open to every role in scope; what they show of sensitive values follows the role.
 READ_PAGES = {
-    "cases:household_list", "cases:household_detail", "cases:household_card", "cases:my_work", "cases:inbox",
+    "cases:household_list", "cases:quick_search", "cases:household_detail", "cases:household_card", "cases:my_work",
+    "cases:inbox",
     "programs:program_list", "programs:program_detail", "programs:batch_detail", "programs:application_list",
     "programs:inbox", "programs:application_detail", "assessment:assessment", "assessment:progress",
     "reports:dashboard", "reports:ledgers", "reports:export_progress", "reports:export_download",

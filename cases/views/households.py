@@ -1,22 +1,28 @@
+from urllib.parse import urlencode
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from accounts.errors import DomainError
+from accounts.menu import household_roles
 from accounts.permissions import role_required
 from accounts.roles import Role
 from cases.filters import HouseholdFilter
 from cases.forms import MEMBER_FIELDS, HouseholdForm, MemberFormSet
 from cases.models import Household
-from cases.selectors import household_page_context, households_for_list, may_see_sensitive
+from cases.selectors import household_named_exactly, household_page_context, households_for_list, may_see_sensitive
 from cases.services.households import household_create, household_members_save, household_update
 
 PAGE_SIZE = 25
+QUERY_MAX = 100  # longer than any name, address, ID number or code
 
 
 @login_required
@@ -30,6 +36,20 @@ def household_list(request):
         "cases/household_list.html",
         {"filter": household_filter, "page": page, "query": query.urlencode(), "today": timezone.localdate()},
     )
+
+
+@require_GET
+@login_required
+@role_required(*household_roles())
+def quick_search(request):
+    """The navigation bar's search: an exact household code or ID number opens that household, anything else the
+    household list searched for it. Out of scope is not found: the list's search is scoped too."""
+    query = request.GET.get("q", "").strip()[:QUERY_MAX]
+    household = household_named_exactly(request.user, query)
+    if household is not None:
+        return redirect(household)
+    url = reverse("cases:household_list")
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
 
 
 @login_required
