@@ -163,3 +163,11 @@ class Member(models.Model):
     def age_on(self, day) -> int:
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def counts_at_minimum_wage(self, *, standard, day) -> bool:
+        """Able-bodied, of working age and without work: the income assessment counts the local minimum wage."""
+        return (
+            self.work_status in (WorkStatus.UNEMPLOYED, WorkStatus.LAID_OFF)
+            and self.health in (Health.HEALTHY, Health.CHRONIC)
+            and standard.working_age_from <= self.age_on(day) < standard.working_age_to
+        )
