@@ -1,6 +1,8 @@
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -53,10 +55,28 @@ class OrganizationAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 messages.error(request, error.message)
 
 
+class RoleChoiceField(forms.ModelMultipleChoiceField):
+    """The role groups, named by their Role label (帮扶工作人员) instead of the group's code name."""
+
+    def label_from_instance(self, group):
+        return Role(group.name).label
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class UserAdmin(ScopedAdminMixin, DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = ["username", "name", "organization", "role_names", "is_active", "last_login"]
-    list_filter = ["groups", "is_active", "is_staff"]
+    list_filter = [RoleListFilter, "is_active", "is_staff"]
     search_fields = ["username", "name", "phone", "organization__name"]
     list_select_related = ["organization"]
     actions = ["unlock"]
@@ -85,6 +105,13 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin, SimpleHistoryAdmin):
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["queryset"] = Group.objects.filter(name__in=[role.value for role in Role])
+            kwargs["form_class"] = RoleChoiceField
+            kwargs["label"] = _("roles")
+            # The picker's own texts ("可用 角色", "选中的 角色") are built in JavaScript from this name.
+            kwargs["widget"] = FilteredSelectMultiple(_("roles"), is_stacked=False)
+            kwargs["help_text"] = _(
+                "A person may hold several roles; each role brings the permissions of its part of the work."
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("role"))
@@ -109,6 +136,12 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class RoleGroupAdmin(GlobalConfigAdminMixin, GroupAdmin):
     """The role groups and their permissions come from the migrations; only a superuser changes them."""
+
+    list_display = ["name", "role_label"]
+
+    @admin.display(description=_("role"))
+    def role_label(self, group):
+        return dict(Role.choices).get(group.name, "")
 
 
 class FailedLoginAdminMixin(ScopedAdminMixin):

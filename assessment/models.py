@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.jobs import BackgroundJob
@@ -151,7 +152,7 @@ class AlertQuerySet(ScopedQuerySet):
 class Alert(ScopedModel):
     """A monitoring flag on a file (visit overdue, income fell after exit, …): one open alert per kind per file."""
 
-    kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices)
+    kind = models.CharField(pgettext_lazy("alert", "kind"), max_length=20, choices=AlertKind.choices)
     file = models.ForeignKey("cases.HardshipFile", on_delete=models.PROTECT, related_name="alerts")
     details = models.CharField(_("details"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import BootstrapMixin, DateInput
 from accounts.models import Organization, User
@@ -219,7 +220,7 @@ class MultipleFileField(forms.FileField):
 
 class VisitForm(BootstrapMixin, forms.Form):
     visited_on = forms.DateField(label=_("visit date"), widget=DateInput, initial=timezone.localdate)
-    kind = forms.ChoiceField(label=_("kind"), choices=VisitKind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("visit", "kind"), choices=VisitKind.choices)
     visitors = forms.CharField(label=_("visitors"), required=False, max_length=200)
     findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 4}))
     measures_checked = forms.ModelMultipleChoiceField(

@@ -31,6 +31,20 @@ def household_named_exactly(user, query: str) -> Household | None:
     return households.filter(Q(code=key) | Q(pk__in=by_member)).order_by("pk").first()
 
 
+def _minimum_wage_figures(household, members, latest_income) -> dict:
+    """Which members the latest income assessment counted at the local minimum wage, and that wage."""
+    from cases.models import LocalStandard
+
+    if latest_income is None or not latest_income.imputed_wages:
+        return {"minimum_wage_member_ids": set(), "minimum_wage": None}
+    day = latest_income.assessed_on
+    standard = LocalStandard.objects.for_union(household.organization, day.year)
+    if standard is None:
+        return {"minimum_wage_member_ids": set(), "minimum_wage": None}
+    counted = {member.pk for member in members if member.counts_at_minimum_wage(standard=standard, day=day)}
+    return {"minimum_wage_member_ids": counted, "minimum_wage": standard.minimum_wage}
+
+
 def household_page_context(household, user) -> dict:
     """Everything the household page shows, in a fixed number of queries whatever the history's length."""
     from django.utils import timezone
@@ -62,6 +76,7 @@ def household_page_context(household, user) -> dict:
             AssistancePlan.objects.filter(file=file, year=today.year).prefetch_related("measures__responsible").first()
         )
     is_caseworker = user.has_role(Role.CASEWORKER)
+    latest_income = household.income_assessments.order_by("-assessed_on", "-id").first()
     context = {
         "household": household,
         "members": members,
@@ -69,7 +84,8 @@ def household_page_context(household, user) -> dict:
         "actions": available_actions(file, user) if file else [],
         "plan": plan,
         "timeline": timeline,
-        "latest_income": household.income_assessments.order_by("-assessed_on", "-id").first(),
+        "latest_income": latest_income,
+        **_minimum_wage_figures(household, members, latest_income),
         "show_sensitive": may_see_sensitive(user),
         "may_edit": is_caseworker,
         "may_apply": is_caseworker and (file is None or file.status in (FileStatus.REJECTED, FileStatus.CANCELLED)),

@@ -49,7 +49,8 @@ def read_po(path: Path) -> list[dict]:
 
 
 CATALOGUE = read_po(LOCALE / "django.po")
-MSGIDS = {entry["msgid"] for entry in CATALOGUE}
+# gettext's own key for a string with a context (pgettext): "context\x04msgid".
+MSGIDS = {f"{entry['msgctxt']}\x04{entry['msgid']}" if "msgctxt" in entry else entry["msgid"] for entry in CATALOGUE}
 
 
 def test_every_entry_is_translated_and_none_is_fuzzy():
@@ -63,15 +64,18 @@ def test_the_committed_mo_matches_the_po():
     with (LOCALE / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for entry in CATALOGUE:
-        if "msgid_plural" in entry:
+        if "msgctxt" in entry:
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
+        elif "msgid_plural" in entry:
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr"][0]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"][0], entry["msgid"]
 
 
-TEMPLATE_STRING = re.compile(r"""{%\s*translate\s+(["'])(.*?)\1""")
+TEMPLATE_STRING = re.compile(r"""{%\s*translate\s+(["'])(.*?)\1(?:\s+context\s+(["'])(.*?)\3)?""")
 BLOCK = re.compile(r"{%\s*blocktranslate(.*?)%}(.*?){%\s*endblocktranslate\s*%}", re.S)
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
+PGETTEXT_NAMES = {"pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy"}
 
 
 def python_strings(source: str) -> set[str]:
@@ -82,6 +86,10 @@ def python_strings(source: str) -> set[str]:
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 found.add(first.value)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in PGETTEXT_NAMES and len(node.args) > 1:
+            context, message = node.args[0], node.args[1]
+            if all(isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in (context, message)):
+                found.add(f"{context.value}\x04{message.value}")
     return found
 
 
@@ -95,7 +103,9 @@ def marked_strings() -> set[str]:
             if path.suffix == ".py":
                 found |= python_strings(text)
             else:
-                found |= {match[1] for match in TEMPLATE_STRING.findall(text)}
+                found |= {
+                    f"{match[3]}\x04{match[1]}" if match[3] else match[1] for match in TEMPLATE_STRING.findall(text)
+                }
                 for options, body in BLOCK.findall(text):
                     if "trimmed" in options:
                         body = " ".join(body.split())

@@ -2,6 +2,7 @@ import secrets
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedModel, ScopedQuerySet
@@ -93,7 +94,7 @@ class Member(models.Model):
     """A member of a household (家庭成员); exactly one is the head (户主)."""
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     id_number = models.CharField(_("ID number"), max_length=18, validators=[validate_id_number])
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("birth date"), editable=False)
@@ -162,3 +163,11 @@ class Member(models.Model):
     def age_on(self, day) -> int:
         born = self.birth_date
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def counts_at_minimum_wage(self, *, standard, day) -> bool:
+        """Able-bodied, of working age and without work: the income assessment counts the local minimum wage."""
+        return (
+            self.work_status in (WorkStatus.UNEMPLOYED, WorkStatus.LAID_OFF)
+            and self.health in (Health.HEALTHY, Health.CHRONIC)
+            and standard.working_age_from <= self.age_on(day) < standard.working_age_to
+        )

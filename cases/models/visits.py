@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from accounts.scoping import ScopedQuerySet
@@ -41,7 +42,9 @@ class Visit(models.Model):
 
     file = models.ForeignKey("cases.HardshipFile", on_delete=models.PROTECT, related_name="visits")
     visited_on = models.DateField(_("visit date"))
-    kind = models.CharField(_("kind"), max_length=14, choices=VisitKind.choices, default=VisitKind.ROUTINE)
+    kind = models.CharField(
+        pgettext_lazy("visit", "kind"), max_length=14, choices=VisitKind.choices, default=VisitKind.ROUTINE
+    )
     visitors = models.CharField(_("visitors"), max_length=200, blank=True)
     findings = models.TextField(_("findings"))
     income_assessment = models.ForeignKey(

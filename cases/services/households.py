@@ -12,7 +12,7 @@ from accounts.models import Organization, User
 from accounts.permissions import may_act_as
 from accounts.roles import Role
 from accounts.scoping import path_in_scope
-from cases.choices import Health, Relation, WorkStatus
+from cases.choices import Relation
 from cases.errors import DuplicateIdNumber, NoLocalStandard
 from cases.identity import birth_date_of, is_male, mask_id_number, normalize_id_number, normalize_phone
 from cases.models import Household, IncomeAssessment, LocalStandard, Member
@@ -184,13 +184,7 @@ def standard_for(household: Household, day: date) -> LocalStandard:
 
 def imputed_wages(*, members: list[Member], standard: LocalStandard, day: date) -> Decimal:
     """Able-bodied members of working age without work count at the local minimum wage, 12 months a year."""
-    able_without_work = [
-        member
-        for member in members
-        if member.work_status in (WorkStatus.UNEMPLOYED, WorkStatus.LAID_OFF)
-        and member.health in (Health.HEALTHY, Health.CHRONIC)
-        and standard.working_age_from <= member.age_on(day) < standard.working_age_to
-    ]
+    able_without_work = [member for member in members if member.counts_at_minimum_wage(standard=standard, day=day)]
     return standard.minimum_wage * 12 * len(able_without_work)
 
 

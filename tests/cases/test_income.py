@@ -69,3 +69,31 @@ def test_the_nearest_standard_up_the_tree_wins(household, caseworker, tree):
 def test_without_a_standard_for_the_year_it_says_so(household, caseworker):
     with pytest.raises(NoLocalStandard):
         income_assess(household=household, by=caseworker, finances=Finances(), assessed_on=date(2031, 1, 1))
+
+
+def test_the_household_page_says_who_is_counted_at_the_minimum_wage(client, standard, caseworker, outsider, tree):
+    household = make_household(
+        tree["street_a"],
+        caseworker,
+        members=[
+            member_values(work_status=WorkStatus.UNEMPLOYED),
+            member_values(Relation.SPOUSE, "李娜", date(1982, 3, 2), work_status=WorkStatus.UNEMPLOYED,
+                          health=Health.SERIOUS),
+        ],
+    )  # fmt: skip
+    assess(household, caseworker)
+    client.force_login(caseworker)
+    html = client.get(f"/households/{household.pk}/").content.decode()
+    head_row, spouse_row = html.split('data-testid="members"')[1].split("</tbody>")[0].split("<tr>")[2:4]
+    assert "张伟" in head_row and "（按当地最低工资标准计，每月¥2,000.00）" in head_row
+    assert "李娜" in spouse_row and "最低工资" not in spouse_row
+    assert "其中¥24,000.00/年为有劳动能力但未就业的成员按当地最低工资标准计入的收入。" in html
+    client.force_login(outsider)
+    assert client.get(f"/households/{household.pk}/").status_code == 404
+
+
+def test_the_household_page_says_nothing_of_the_minimum_wage_when_none_is_counted(client, household, caseworker):
+    assess(household, caseworker, wages=30000)
+    client.force_login(caseworker)
+    html = client.get(f"/households/{household.pk}/").content.decode()
+    assert "最低工资" not in html
