@@ -276,7 +276,7 @@ def test_the_walk_reaches_the_scoped_records_as_a_superuser(client, tree, superu
 def test_the_admin_index_and_app_pages_name_nothing_outside_the_scope(client, tree, union_admin):
     out_of_scope_records(tree)
     client.force_login(union_admin)
-    for url in ["/admin/", "/admin/accounts/", "/admin/programs/", "/admin/reports/", "/admin/axes/"]:
+    for url in ["/admin/", "/admin/accounts/", "/admin/cases/", "/admin/programs/", "/admin/reports/", "/admin/axes/"]:
         response = client.get(url)
         assert response.status_code in (200, 404), url
         html = response.content.decode()

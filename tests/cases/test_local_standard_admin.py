@@ -134,3 +134,10 @@ def test_a_caseworker_does_not_reach_the_screen(client, tree, caseworker):
     assert client.get(LIST_URL).status_code == 302
     assert client.post(ADD_URL, form_data(tree["county"])).status_code == 302
     assert not LocalStandard.objects.exists()
+
+
+def test_the_admin_home_leads_a_union_admin_to_the_standards(client, union_admin):
+    client.force_login(union_admin)
+    html = client.get("/admin/").content.decode()
+    assert f'href="{LIST_URL}"' in html
+    assert f'href="{ADD_URL}"' in html
