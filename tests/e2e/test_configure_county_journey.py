@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import Organization
 from accounts.roles import Role
 from cases.identity import check_character
 from cases.models import Household, LocalStandard
@@ -26,7 +27,8 @@ def fresh_install(django_db_serialized_rollback, transactional_db, monkeypatch):
     """Only the migrations (role groups included) and what the install instructions do in a shell."""
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", ROOT_PASSWORD)
     call_command("create_top_union", name="浙江省总工会", code="330000")
-    call_command("createsuperuser", "--noinput", "--username=root", "--organization=1")
+    province = Organization.objects.get(code="330000")
+    call_command("createsuperuser", "--noinput", "--username=root", f"--organization={province.pk}")
 
 
 def save(page):
