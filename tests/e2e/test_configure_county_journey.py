@@ -39,6 +39,8 @@ def save(page):
 def open_add_form(page, model_name):
     page.goto("/admin/")
     page.get_by_role("row", name=re.compile(f"^{model_name}\\s")).get_by_role("link", name="增加").click()
+    page.wait_for_url(re.compile(r"/add/$"))
+    page.wait_for_selector("input[name=_save]")
 
 
 def test_an_administrator_configures_a_county_from_nothing(page, fresh_install):
