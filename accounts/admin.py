@@ -102,6 +102,11 @@ class UserAdmin(ScopedAdminMixin, DjangoUserAdmin, SimpleHistoryAdmin):
         # Only a superuser may make another superuser or open the admin site to someone.
         return () if request.user.is_superuser else ("is_superuser", "is_staff", "last_login", "date_joined")
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "groups" in form.changed_data:
+            services.user_staff_follow_role(user=form.instance, by=request.user)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
             kwargs["queryset"] = Group.objects.filter(name__in=[role.value for role in Role])

@@ -125,6 +125,13 @@ class UserQuerySet(ScopedQuerySet):
 class BangfuUserManager(UserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # createsuperuser hands the REQUIRED_FIELDS foreign key over as the union's primary key.
+        organization = extra_fields.get("organization")
+        if organization is not None and not isinstance(organization, Organization):
+            extra_fields["organization"] = Organization.objects.get(pk=organization)
+        return super().create_superuser(username, email, password, **extra_fields)
+
 
 class User(AbstractUser):
     """A person who signs in. Belongs to exactly one union and sees that union's subtree."""

@@ -81,6 +81,18 @@ def user_set_role(*, user: User, role: Role) -> User:
     return user
 
 
+@transaction.atomic
+def user_staff_follow_role(*, user: User, by: User) -> User:
+    """After the roles were picked in the admin: the administrator role opens the admin site, and taking it away
+    closes it again, as user_set_role does; only a superuser keeps the admin site open to someone without it."""
+    is_admin = user.groups.filter(name=Role.ADMIN.value).exists()
+    staff = is_admin or user.is_superuser or (by.is_superuser and user.is_staff)
+    if staff != user.is_staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+    return user
+
+
 def sessions_clear_expired() -> int:
     """Delete sessions past their expiry (the daily housekeeping job); returns how many went."""
     from django.contrib.sessions.models import Session

@@ -89,6 +89,10 @@ class ProgramForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.rule_class = RULES[chosen_kind(self.data, self.instance, self.initial)]
+        if not self.instance.pk:
+            # The kind shown is the one whose parameters are asked for; choosing another reopens the form for it.
+            self.initial.setdefault("kind", self.rule_class.kind)
+            self.fields["kind"].widget.attrs["data-reload-with-kind"] = ""
         stored = (self.instance.parameters or {}) if self.instance.kind == self.rule_class.kind else {}
         for parameter in self.rule_class.parameters:
             self.fields[PARAMETER_PREFIX + parameter.name] = parameter_field(parameter, stored.get(parameter.name))
@@ -133,6 +137,9 @@ class ProgramAdmin(OwnSubtreeAdminMixin, SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     list_select_related = ["organization"]
     readonly_fields = ["parameter_summary"]
+
+    class Media:
+        js = ["js/program_admin.js"]
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not self.has_change_permission(request, obj):

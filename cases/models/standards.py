@@ -1,7 +1,14 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# DOMAIN.md: floors a union may tighten but never loosen.
+MIN_NOTICE_WORKING_DAYS = 5
+MIN_FOLLOW_UP_MONTHS = 6
+MIN_EXIT_MONTHS = 6
+MAX_VISIT_INTERVAL_MONTHS = 6
 
 
 class LocalStandardQuerySet(models.QuerySet):
@@ -60,3 +67,42 @@ class LocalStandard(models.Model):
 
     def __str__(self):
         return f"{self.organization} {self.year}"
+
+    def clean(self):
+        errors = {}
+        for name in ("dibao_line", "minimum_wage"):
+            if getattr(self, name) is not None and getattr(self, name) <= 0:
+                errors[name] = _("Enter an amount above zero.")
+        if self.relative_multiple is not None and self.relative_multiple <= 1:
+            errors["relative_multiple"] = _("The multiple must be above 1: relative hardship lies above the line.")
+        if self.notice_working_days is not None and self.notice_working_days < MIN_NOTICE_WORKING_DAYS:
+            errors["notice_working_days"] = _("A public notice lasts at least %(days)d working days.") % {
+                "days": MIN_NOTICE_WORKING_DAYS
+            }
+        if self.follow_up_months is not None and self.follow_up_months < MIN_FOLLOW_UP_MONTHS:
+            errors["follow_up_months"] = _("Follow-up after an exit lasts at least %(months)d months.") % {
+                "months": MIN_FOLLOW_UP_MONTHS
+            }
+        if self.exit_months is not None and self.exit_months < MIN_EXIT_MONTHS:
+            errors["exit_months"] = _("An exit needs at least %(months)d months above the line.") % {
+                "months": MIN_EXIT_MONTHS
+            }
+        if self.visit_interval_months is not None and not 1 <= self.visit_interval_months <= MAX_VISIT_INTERVAL_MONTHS:
+            errors["visit_interval_months"] = _("Households are visited every 1 to %(months)d months.") % {
+                "months": MAX_VISIT_INTERVAL_MONTHS
+            }
+        if None not in (self.working_age_from, self.working_age_to) and self.working_age_from >= self.working_age_to:
+            errors["working_age_to"] = _("The working age ends after it begins.")
+        if (
+            self.organization_id
+            and self.year
+            and self._meta.model.objects.filter(organization_id=self.organization_id, year=self.year)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            errors["year"] = _("%(union)s already has a standard for %(year)d: change that one.") % {
+                "union": self.organization.name,
+                "year": self.year,
+            }
+        if errors:
+            raise ValidationError(errors)

@@ -24,6 +24,7 @@ from accounts.models import Organization, User
 from accounts.permissions import scope_path_of
 from accounts.roles import Role
 from accounts.scoping import path_in_scope, scoped_models
+from cases.models import LocalStandard
 from programs.choices import FundingKind, ProgramKind
 from programs.models import ApprovalTier, Budget, FundingSource, Program
 from reports.models import ExportLog
@@ -52,12 +53,19 @@ def out_of_scope_records(tree) -> dict:
     export = ExportLog(user=sibling_user, kind="households", year=2026, rows=9, via="web")
     export.set_organization(sibling)
     export.save()
+    # The 余姚 admin may add a standard for 余姚; its own for the year makes a copy of another union's a refused second.
+    LocalStandard.objects.create(organization=tree["county"], year=2026, dibao_line=1330, minimum_wage=2280)
+    standards = [
+        LocalStandard.objects.create(organization=union, year=2026, dibao_line=1330, minimum_wage=2280)
+        for union in (tree["sibling_street"], city)  # the city's applies below it, but only the city manages it
+    ]
     return {
         Organization: [tree["sibling_street"], city],
         User: [sibling_user, city_admin],
         Program: [sibling_program, city_program],
         Budget: [sibling_program.budgets.get(), city_program.budgets.get()],
         ExportLog: [export],
+        LocalStandard: standards,
         **{
             model: [login_records(model, "cixi_caseworker"), login_records(model, "nobody_here")]
             for model in (AccessAttempt, AccessLog, AccessFailureLog)
@@ -268,7 +276,7 @@ def test_the_walk_reaches_the_scoped_records_as_a_superuser(client, tree, superu
 def test_the_admin_index_and_app_pages_name_nothing_outside_the_scope(client, tree, union_admin):
     out_of_scope_records(tree)
     client.force_login(union_admin)
-    for url in ["/admin/", "/admin/accounts/", "/admin/programs/", "/admin/reports/", "/admin/axes/"]:
+    for url in ["/admin/", "/admin/accounts/", "/admin/cases/", "/admin/programs/", "/admin/reports/", "/admin/axes/"]:
         response = client.get(url)
         assert response.status_code in (200, 404), url
         html = response.content.decode()

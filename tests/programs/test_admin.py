@@ -63,6 +63,19 @@ class TestProgramForm:
         assert 'name="param_months_deep"' in html
         assert 'name="param_threshold"' not in html
 
+    def test_the_add_form_shows_the_kind_whose_parameters_it_asks_for(self, admin_client):
+        form = admin_client.get(f"{PROGRAMS}add/").context["adminform"].form
+        assert form["kind"].value() == ProgramKind.LIVING
+        assert "data-reload-with-kind" in str(form["kind"])
+        assert "js/program_admin.js" in str(admin_client.get(f"{PROGRAMS}add/").context["media"])
+
+    def test_the_add_form_reopened_for_a_kind_keeps_what_was_typed(self, admin_client, tree):
+        response = admin_client.get(f"{PROGRAMS}add/?kind=holiday&code=DQ-SNW&name=送温暖&is_active=")
+        form = response.context["adminform"].form
+        assert (form["kind"].value(), form["code"].value(), form["name"].value()) == ("holiday", "DQ-SNW", "送温暖")
+        assert not form["is_active"].value()
+        assert [name for name in form.fields if name.startswith("param_")] == ["param_amount"]
+
     def test_it_shows_the_stored_bands_one_per_line(self, admin_client, tree):
         program = make_program(tree["county"], ProgramKind.CRITICAL_ILLNESS)
         html = admin_client.get(f"{PROGRAMS}{program.pk}/change/").content.decode()
