@@ -59,6 +59,55 @@ def pytest_runtest_setup(item):
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def _migrated_role_groups(django_db_setup, django_db_blocker) -> dict[str, set[tuple[str, str]]]:
+    """The role groups and their permissions as the migrations made them, read once from the fresh test database."""
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        return {
+            group.name: set(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.all()
+        }
+
+
+def _restore_role_groups(migrated: dict[str, set[tuple[str, str]]]) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    if Group.objects.filter(name__in=migrated).count() == len(migrated):
+        return
+    # The flush's post_migrate made the content types and permissions again, not the groups of the data migrations.
+    by_key = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.select_related("content_type")
+    }
+    for name, keys in migrated.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set([by_key[key] for key in keys])
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request):
+    """A transactional test finds the role groups the data migrations made, whatever ran before it.
+
+    Each transactional test ends with a flush, which empties every table, groups included. Serialized rollback is not
+    used to put them back: once Playwright's sync API has left its event loop running in the test thread, Django hands
+    out new connection objects that lack the snapshot taken at setup and skips the restore; and where it restores, it
+    collides with the content types the post_migrate of a plain flush made again.
+    """
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    _restore_role_groups(request.getfixturevalue("_migrated_role_groups"))
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
