@@ -1,6 +1,7 @@
 """The README works from a clone: its links resolve, and it names every demo login seed_demo creates (issue 13)."""
 
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -63,3 +64,22 @@ def test_it_lists_every_demo_user_with_the_role_and_union_seed_demo_gives_them()
         with translation.override("zh-hans"):
             assert str(role.label) in role_cell, username
         assert union_cell == unions[union_code], username
+
+
+def make_run_commands(*variables: str) -> str:
+    # -n prints the recipe without running it; -B so a missing virtualenv prints its creation too, never runs it.
+    return subprocess.run(
+        ["make", "-n", "-B", "run", *variables], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_it_serves_make_run_on_the_port_and_host_given():
+    commands = make_run_commands("PORT=8001", "HOST=0.0.0.0")
+    assert "runserver 0.0.0.0:8001" in commands
+    assert "http://0.0.0.0:8001/" in commands
+
+
+def test_it_serves_make_run_on_port_8000_of_the_loopback_by_default():
+    commands = make_run_commands()
+    assert "runserver 127.0.0.1:8000" in commands
+    assert "http://127.0.0.1:8000/" in commands
