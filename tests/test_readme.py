@@ -41,6 +41,13 @@ def test_it_resolves_every_relative_link_of_the_readme_and_the_docs_inside_the_r
     assert broken == []
 
 
+def test_it_shows_a_small_png_screenshot_of_the_caseworkers_home_page():
+    screenshot = ROOT / "docs" / "screenshot-home.png"
+    assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert screenshot.stat().st_size < 300_000
+    assert "caseworker's home page (`demo_caseworker`" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_it_keeps_the_design_notes_in_the_repository():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "../shared" not in text
