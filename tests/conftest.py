@@ -59,53 +59,49 @@ def pytest_runtest_setup(item):
     pytest.skip(reason)
 
 
+# The role groups and their permissions as the migrations made them, read once from the fresh test database.
+_MIGRATED_ROLE_GROUPS: dict[str, set[tuple[str, str]]] = {}
+
+
 @pytest.fixture(scope="session")
-def _migrated_role_groups(django_db_setup, django_db_blocker) -> dict[str, set[tuple[str, str]]]:
-    """The role groups and their permissions as the migrations made them, read once from the fresh test database."""
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, whose role groups come back after every flush, whatever test runs next.
+
+    A transactional test (live_server, the browser tests, transaction=True) ends with a flush that empties every
+    table; its post_migrate makes the content types and permissions again, but not the groups the data migrations
+    made. Serialized rollback is not used to put them back: once Playwright's sync API has left its event loop running
+    in the test thread, Django hands out new connection objects without the snapshot taken at setup and skips the
+    restore, and where it restores, it collides with the content types a plain flush made again.
+    """
     from django.contrib.auth.models import Group
+    from django.db.models.signals import post_migrate
 
     with django_db_blocker.unblock():
-        return {
-            group.name: set(group.permissions.values_list("content_type__app_label", "codename"))
+        _MIGRATED_ROLE_GROUPS.update(
+            (group.name, set(group.permissions.values_list("content_type__app_label", "codename")))
             for group in Group.objects.all()
-        }
+        )
+    post_migrate.connect(_restore_role_groups, dispatch_uid="tests.restore_role_groups")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.restore_role_groups")
 
 
-def _restore_role_groups(migrated: dict[str, set[tuple[str, str]]]) -> None:
+def _restore_role_groups(sender, using, **kwargs) -> None:
+    from django.apps import apps
     from django.contrib.auth.models import Group, Permission
 
-    if Group.objects.filter(name__in=migrated).count() == len(migrated):
+    # post_migrate comes once per app: by the last one, every app's permissions are there again.
+    if sender.label != [config for config in apps.get_app_configs() if config.models_module][-1].label:
         return
-    # The flush's post_migrate made the content types and permissions again, not the groups of the data migrations.
+    if Group.objects.using(using).filter(name__in=_MIGRATED_ROLE_GROUPS).count() == len(_MIGRATED_ROLE_GROUPS):
+        return
     by_key = {
         (permission.content_type.app_label, permission.codename): permission
-        for permission in Permission.objects.select_related("content_type")
+        for permission in Permission.objects.using(using).select_related("content_type")
     }
-    for name, keys in migrated.items():
-        group, _created = Group.objects.get_or_create(name=name)
+    for name, keys in _MIGRATED_ROLE_GROUPS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
         group.permissions.set([by_key[key] for key in keys])
-
-
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
-        return True
-    return "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(request):
-    """A transactional test finds the role groups the data migrations made, whatever ran before it.
-
-    Each transactional test ends with a flush, which empties every table, groups included. Serialized rollback is not
-    used to put them back: once Playwright's sync API has left its event loop running in the test thread, Django hands
-    out new connection objects that lack the snapshot taken at setup and skips the restore; and where it restores, it
-    collides with the content types the post_migrate of a plain flush made again.
-    """
-    if not _is_transactional(request):
-        return
-    request.getfixturevalue("transactional_db")
-    _restore_role_groups(request.getfixturevalue("_migrated_role_groups"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
-"""Every transactional test starts with the role groups the migrations made, whatever ran before it (issue 13).
+"""Every test finds the role groups the migrations made, whatever ran before it (issue 13).
 
-The tests of this module run in order: each later one follows the flush that ended the one before.
+pytest-django runs the plain database tests first, then the transactional ones (each ends with a flush), then the
+tests that asked for no database when collected but reach one at run time: here each later test follows a flush.
 """
 
 import re
@@ -13,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.roles import Role
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+TRANSACTIONAL = pytest.mark.django_db(transaction=True)
 
 
 def assert_every_role_group_holds_its_permissions():
@@ -26,20 +27,29 @@ def assert_every_role_group_holds_its_permissions():
     assert caseworker.permissions.filter(codename="add_household").exists()
 
 
+@TRANSACTIONAL
 def test_it_gives_a_user_a_role_in_a_transactional_test(tree):
     user = UserFactory(organization=tree["county"], role=Role.CASEWORKER)
     assert user.has_perm("cases.add_household")
 
 
+@TRANSACTIONAL
 def test_it_finds_every_role_group_after_the_flush_of_the_test_before(tree):
     assert_every_role_group_holds_its_permissions()
     assert UserFactory(organization=tree["county"], role=Role.APPROVER).has_perm("programs.add_disbursement")
 
 
+@TRANSACTIONAL
 def test_it_finds_the_content_types_and_permissions_again_too(tree):
     assert ContentType.objects.filter(app_label="cases", model="household").exists()
     assert_every_role_group_holds_its_permissions()
     assert UserFactory(organization=tree["county"], role=Role.CASEWORKER).has_perm("cases.add_household")
+
+
+def test_it_finds_them_in_a_test_that_reaches_the_database_only_at_run_time(request):
+    # As tests/accounts/test_lockout.py does through request.getfixturevalue: collected as needing no database.
+    request.getfixturevalue("tree")
+    assert_every_role_group_holds_its_permissions()
 
 
 def test_it_leaves_serialized_rollback_out_of_the_suite():
