@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# `make run PORT=8001 HOST=0.0.0.0` to serve elsewhere.
+PORT ?= 8000
+HOST ?= 127.0.0.1
 
 .PHONY: install run test lint format messages bench clean
 
@@ -18,8 +21,8 @@ run: install
 	mkdir -p var
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
-	@echo "Bangfu is at http://127.0.0.1:8000/ (stop with Ctrl-C)"
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Bangfu is at http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest

@@ -30,7 +30,6 @@ DEMO_USERS = [
     ("demo_leader", "周海涛", Role.LEADER, "330281"),
     ("demo_admin", "刘敏", Role.ADMIN, "330281"),
     ("demo_caseworker_b", "孙晓红", Role.CASEWORKER, "330282"),
-    # Not one of the documented logins: approves the sibling county's demo files.
     ("demo_approver_b", "钱志明", Role.APPROVER, "330282"),
 ]
 

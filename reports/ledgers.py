@@ -24,7 +24,7 @@ from assessment.models import AnnualSummary, HouseholdAssessment
 from assessment.services import files_to_assess
 from cases.choices import MeasureStatus
 from cases.identity import mask_account, mask_id_number, mask_phone
-from cases.models import HardshipFile, Household, Member, PlanMeasure, Visit
+from cases.models import HardshipFile, Household, IncomeAssessment, Member, PlanMeasure, Visit
 from programs.choices import ProgramKind
 from programs.models import AidApplication, Disbursement
 from programs.models.programs import granted_amount
@@ -32,7 +32,7 @@ from reports.models import LedgerKind
 from reports.xlsx import Sheet, open_book  # noqa: F401  (Sheet: benchmarks/reports_bench.py counts rows on it)
 
 CHUNK_SIZE = 2000
-MASK = "***"  # health data of a masked export
+MASK = "***"  # health data of a masked export, and birth dates: the masked ID number hides its birth digits
 ZERO = Decimal("0.00")
 
 LEDGER_TITLES = {
@@ -73,8 +73,11 @@ HOUSEHOLD_COLUMNS = [
     ("bank_account", "银行卡号"),
     ("head_name", "户主姓名"),
     ("head_id_number", "户主身份证号"),
+    ("head_sex", "户主性别"),
+    ("head_birth_date", "户主出生日期"),
     ("head_phone", "户主手机号码"),
     ("members_count", "家庭人口"),
+    ("per_capita_income", "人均月收入(元)"),
     ("level", "建档标准"),
     ("category", "困难类别"),
     ("primary_cause", "主要致困原因"),
@@ -97,6 +100,8 @@ MEMBER_COLUMNS = [
     ("name", "姓名"),
     ("relation", "与户主关系"),
     ("id_number", "身份证号"),
+    ("birth_date", "出生日期"),
+    ("sex", "性别"),
     ("ethnicity", "民族"),
     ("political_status", "政治面貌"),
     ("marital_status", "婚姻状况"),
@@ -111,8 +116,8 @@ MEMBER_COLUMNS = [
     ("school", "学校"),
     ("monthly_income", "月收入(元)"),
 ]
-MEMBER_CHOICE_FIELDS = ["relation", "political_status", "marital_status", "work_status", "health", "disability_type",
-                        "disability_grade", "education_stage"]  # fmt: skip
+MEMBER_CHOICE_FIELDS = ["relation", "sex", "political_status", "marital_status", "work_status", "health",
+                        "disability_type", "disability_grade", "education_stage"]  # fmt: skip
 SECONDARY_CAUSE_SEPARATOR = "、"
 YES, NO = "是", "否"
 
@@ -278,7 +283,7 @@ FILE_FIELDS = (
 MEMBER_FIELDS = (
     "name", "relation", "id_number", "ethnicity", "political_status", "marital_status", "work_status", "health",
     "disability_type", "disability_grade", "phone", "employer", "is_union_member", "education_stage", "school",
-    "monthly_income",
+    "monthly_income", "sex", "birth_date",
 )  # fmt: skip
 HOUSEHOLD_ID, HOUSEHOLD_CODE = FILE_FIELDS.index("household_id"), FILE_FIELDS.index("household__code")
 HEAD = "head"
@@ -298,11 +303,11 @@ def write_households(scope: LedgerScope, target, progress: Progress = None) -> i
         }
         rows = household_files(scope).values_list(*FILE_FIELDS)
         for files in chunks(rows.iterator(chunk_size=CHUNK_SIZE)):
-            members, visits, measures, aid = _household_facts(files, scope)
+            members, *facts = _household_facts(files, scope)
             for file in files:
                 household_id = file[HOUSEHOLD_ID]
                 household_members = members[household_id]
-                files_sheet.append(_household_row(file, household_members, (visits, measures, aid), labels, scope))
+                files_sheet.append(_household_row(file, household_members, facts, labels, scope))
                 if household_id != last_household:
                     last_household = household_id
                     code = file[HOUSEHOLD_CODE]
@@ -314,7 +319,7 @@ def write_households(scope: LedgerScope, target, progress: Progress = None) -> i
 
 
 def _household_facts(files: list[tuple], scope: LedgerScope):
-    """The members, last visits, plan measures and aid of a chunk of files: four queries, whatever the chunk."""
+    """The members, last visits, plan measures, aid and incomes of a chunk of files: five queries whatever its size."""
     file_ids = [file[0] for file in files]
     household_ids = list({file[HOUSEHOLD_ID] for file in files})
     members = defaultdict(list)
@@ -335,7 +340,16 @@ def _household_facts(files: list[tuple], scope: LedgerScope):
         .annotate(total=Count("id"), done=Count("id", filter=Q(status=MeasureStatus.DONE)))
         .values_list("plan__file_id", "total", "done")
     }  # fmt: skip
-    return members, visits, measures, aid_by_household(household_ids, scope.year)
+    return members, visits, measures, aid_by_household(household_ids, scope.year), incomes_of(household_ids, scope)
+
+
+def incomes_of(household_ids: list[int], scope: LedgerScope) -> dict[int, Decimal]:
+    """Each household's per-capita monthly income by its latest income assessment up to the end of the year."""
+    rows = (
+        IncomeAssessment.objects.filter(AnyOf("household_id", household_ids), assessed_on__lte=scope.end)
+        .order_by("household_id", "assessed_on", "id").values_list("household_id", "per_capita_monthly")
+    )  # fmt: skip
+    return dict(rows.iterator())  # ordered by date: the latest of a household is the one that stays
 
 
 NO_MEASURES = (0, 0)
@@ -346,11 +360,12 @@ def _household_row(file: tuple, members: list[list], facts, labels: dict, scope:
     (file_id, household_id, number, level, category, primary_cause, secondary_causes, origin, status, activated_on,
      closed_on, next_visit_due, union, contact_name, contact_username, code, address, region_code, hukou_type,
      household_type, housing_type, housing_area, can_help_itself, bank_name, bank_branch, account) = file  # fmt: skip
-    visits, measures, aid = facts
+    visits, measures, aid, incomes = facts
     head = next((member for member in members if member[1] == HEAD), None)
-    id_number, phone = (head[2], head[10]) if head else ("", "")
+    id_number, phone, sex, born = (head[2], head[10], head[16], head[17]) if head else ("", "", "", None)
     if scope.masked:
         id_number, phone, account = mask_id_number(id_number), mask_phone(phone), mask_account(account)
+        born = MASK if born else None
     done, total = measures.get(file_id, NO_MEASURES)
     causes = labels["primary_cause"]
     return [
@@ -369,8 +384,11 @@ def _household_row(file: tuple, members: list[list], facts, labels: dict, scope:
         account,  # bank_account
         head[0] if head else "",  # head_name
         id_number,  # head_id_number
+        labels["sex"][sex],  # head_sex
+        born,  # head_birth_date
         phone,  # head_phone
         len(members),  # members_count
+        incomes.get(household_id),  # per_capita_income
         labels["level"][level],
         labels["category"][category],
         causes[primary_cause],
@@ -391,18 +409,21 @@ def _household_row(file: tuple, members: list[list], facts, labels: dict, scope:
 def _member_row(household_code: str, member: list, labels: dict, masked: bool) -> list:
     """The values of MEMBER_COLUMNS, in their order."""
     (name, relation, id_number, ethnicity, political_status, marital_status, work_status, health, disability_type,
-     disability_grade, phone, employer, is_union_member, education_stage, school, monthly_income) = member  # fmt: skip
+     disability_grade, phone, employer, is_union_member, education_stage, school, monthly_income, sex,
+     born) = member  # fmt: skip
     health = labels["health"][health]
     disability_type = labels["disability_type"][disability_type]
     disability_grade = labels["disability_grade"][disability_grade]
     if masked:
         health, disability_type, disability_grade = MASK, MASK if disability_type else "", ""
-        id_number, phone = mask_id_number(id_number), mask_phone(phone)
+        id_number, phone, born = mask_id_number(id_number), mask_phone(phone), MASK
     return [
         household_code,
         name,
         labels["relation"][relation],
         id_number,
+        born,  # birth_date
+        labels["sex"][sex],
         ethnicity,
         labels["political_status"][political_status],
         labels["marital_status"][marital_status],

@@ -59,6 +59,51 @@ def pytest_runtest_setup(item):
     pytest.skip(reason)
 
 
+# The role groups and their permissions as the migrations made them, read once from the fresh test database.
+_MIGRATED_ROLE_GROUPS: dict[str, set[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, whose role groups come back after every flush, whatever test runs next.
+
+    A transactional test (live_server, the browser tests, transaction=True) ends with a flush that empties every
+    table; its post_migrate makes the content types and permissions again, but not the groups the data migrations
+    made. Serialized rollback is not used to put them back: once Playwright's sync API has left its event loop running
+    in the test thread, Django hands out new connection objects without the snapshot taken at setup and skips the
+    restore, and where it restores, it collides with the content types a plain flush made again.
+    """
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import post_migrate
+
+    with django_db_blocker.unblock():
+        _MIGRATED_ROLE_GROUPS.update(
+            (group.name, set(group.permissions.values_list("content_type__app_label", "codename")))
+            for group in Group.objects.all()
+        )
+    post_migrate.connect(_restore_role_groups, dispatch_uid="tests.restore_role_groups")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.restore_role_groups")
+
+
+def _restore_role_groups(sender, using, **kwargs) -> None:
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    # post_migrate comes once per app: by the last one, every app's permissions are there again.
+    if sender.label != [config for config in apps.get_app_configs() if config.models_module][-1].label:
+        return
+    if Group.objects.using(using).filter(name__in=_MIGRATED_ROLE_GROUPS).count() == len(_MIGRATED_ROLE_GROUPS):
+        return
+    by_key = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.using(using).select_related("content_type")
+    }
+    for name, keys in _MIGRATED_ROLE_GROUPS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.set([by_key[key] for key in keys])
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -21,7 +21,7 @@ from reports.tasks import ledger_export_task
 
 def on_postgres(test):
     """A real server that can end a session; the job's own writes are committed, as in a worker."""
-    return pytest.mark.postgres(pytest.mark.django_db(transaction=True, serialized_rollback=True)(test))
+    return pytest.mark.postgres(pytest.mark.django_db(transaction=True)(test))
 
 
 def drop_the_connection(*args, **kwargs):

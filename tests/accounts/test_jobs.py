@@ -141,7 +141,7 @@ def test_the_broker_visibility_timeout_outlasts_every_task_time_limit(settings):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_job_whose_row_a_worker_holds_locked_is_working_and_left_alone(tree, caseworker):
     """A big import commit writes under the job row's lock, without a heartbeat: the sweep neither waits nor fails it."""
     job = make_job("import", tree["county"], caseworker, status=ImportStatus.QUEUED, quiet_minutes=60)

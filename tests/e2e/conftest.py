@@ -39,8 +39,8 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def demo_data(django_db_serialized_rollback, transactional_db):
-    # Serialized rollback puts back what migrations created (the role groups) after the flush.
+def demo_data(transactional_db):
+    # The role groups the demo users join are there for every transactional test (tests/conftest.py).
     call_command("seed_demo", force=True, no_households=True)
 
 

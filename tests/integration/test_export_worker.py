@@ -12,7 +12,7 @@ from reports.models import ExportJob, ExportLog, JobStatus
 from tests.cases.factories import make_active_file, make_household, make_standard
 from tests.integration import test_worker as worker_tests
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 YEAR = 2026
 
 worker = worker_tests.worker

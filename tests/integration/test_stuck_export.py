@@ -16,7 +16,7 @@ from tests.cases.factories import make_active_file, make_household, make_standar
 from tests.integration import test_export_worker as export_tests
 from tests.integration.test_worker import start_worker, stop_worker
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 YEAR = 2026
 
 private_media = export_tests.private_media

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.tasks import sessions_clear_expired
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def database_url_of_test_db() -> str:

@@ -30,8 +30,8 @@ from tests.cases.factories import make_active_file, make_household
 from tests.programs.factories import TODAY, make_program
 from tests.programs.helpers import apply
 
-# serialized_rollback: the flush after each test would take the role groups the migrations made.
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The role groups the flush after each test takes are put back for the next one (tests/conftest.py).
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def race(work, count: int) -> list:

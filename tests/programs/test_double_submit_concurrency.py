@@ -20,7 +20,7 @@ from tests.cases.factories import make_file
 from tests.programs.helpers import apply
 from tests.programs.test_concurrency import race
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ALREADY_DONE = "已完成，未作任何更改"
 

@@ -146,7 +146,7 @@ def test_a_get_on_the_retry_is_405(client, lost_job, leader):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_clicks_on_the_retry_queue_the_export_once(tree, leader, queued):
     from tests.programs.test_concurrency import race
 

@@ -17,13 +17,14 @@ from accounts.roles import Role
 from assessment.services import assessment_execute, assessment_start
 from cases.choices import Relation, WorkStatus
 from cases.identity import mask_account, mask_id_number, mask_phone
-from cases.models import Member
+from cases.models import IncomeAssessment, Member
+from cases.services.households import Finances, income_assess
 from programs.choices import ProgramKind
 from programs.services.money import disbursement_record
 from reports import ledgers, xlsx
 from reports.exports import ledger_export
 from reports.models import ExportLog, LedgerKind
-from tests.cases.factories import make_active_file, make_household, make_standard, member_values
+from tests.cases.factories import make_active_file, make_household, make_id_number, make_standard, member_values
 from tests.factories import UserFactory
 from tests.programs.factories import make_program, make_tiers
 from tests.programs.helpers import grant
@@ -170,6 +171,42 @@ class TestHouseholdLedger:
         assert {row["健康状况"] for row in members} == {ledgers.MASK}
         assert ExportLog.objects.get().masked is True
 
+    def test_it_carries_sex_birth_date_and_the_latest_per_capita_income_of_the_year(
+        self, tree, standard, caseworker, approver
+    ):
+        members = [
+            member_values(
+                Relation.HEAD, "王芳", date(1975, 11, 30), id_number=make_id_number(date(1975, 11, 30), male=False)
+            ),
+            member_values(Relation.SPOUSE, "陈军", date(1973, 1, 8)),
+        ]
+        household = make_household(tree["street_a"], caseworker, members=members)
+        make_active_file(household, caseworker, approver)  # assessed on 2 March: 24,000 a year for 2 = 1,000.00
+        income_assess(household=household, by=caseworker, finances=Finances(wages=Decimal("30000")),
+                      assessed_on=date(YEAR, 10, 1))  # fmt: skip
+        make_standard(tree["province"], year=YEAR + 1)
+        income_assess(household=household, by=caseworker, finances=Finances(wages=Decimal("60000")),
+                      assessed_on=date(YEAR + 1, 1, 5))  # fmt: skip
+
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker))
+        [row] = rows_of(book[ledgers.HOUSEHOLD_SHEET])
+        assert (row["户主性别"], row["户主出生日期"], row["人均月收入(元)"]) == ("女", datetime(1975, 11, 30), 1250)
+        members = {row["姓名"]: row for row in rows_of(book[ledgers.MEMBER_SHEET])}
+        assert (members["王芳"]["性别"], members["王芳"]["出生日期"]) == ("女", datetime(1975, 11, 30))
+        assert (members["陈军"]["性别"], members["陈军"]["出生日期"]) == ("男", datetime(1973, 1, 8))
+
+        next_year = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker, year=YEAR + 1))
+        assert rows_of(next_year[ledgers.HOUSEHOLD_SHEET])[0]["人均月收入(元)"] == 2500
+
+    def test_a_masked_ledger_masks_the_birth_dates_as_the_id_numbers_birth_digits(self, tree, files, leader):
+        book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], leader))
+        row = next(row for row in rows_of(book.worksheets[0]) if row["档案编号"] == files[0].number)
+        assert (row["户主性别"], row["户主出生日期"]) == ("男", ledgers.MASK)
+        assert row["人均月收入(元)"] == float(Decimal("666.67"))
+        members = rows_of(book[ledgers.MEMBER_SHEET])
+        assert {row["出生日期"] for row in members} == {ledgers.MASK}
+        assert {row["性别"] for row in members} == {"男"}
+
     def test_formula_like_text_comes_back_as_a_string_not_a_formula(self, tree, files, caseworker):
         book = workbook_of(export(LedgerKind.HOUSEHOLDS, tree["county"], caseworker))
         cells = [cell for row in book.worksheets[0].iter_rows(min_row=2) for cell in row if cell.value == INJECTION]
@@ -211,8 +248,10 @@ class TestHouseholdLedger:
             "户口类型": household.get_hukou_type_display(), "家庭类型": household.get_household_type_display(),
             "住房类型": household.get_housing_type_display(), "建筑面积(平方米)": household.housing_area,
             "是否有一定自救能力": "否", "开户银行": "中国工商银行", "支行名称": household.bank_branch,
-            "银行卡号": ACCOUNT, "户主姓名": "张伟", "户主身份证号": head.id_number, "户主手机号码": PHONE,
-            "家庭人口": 3, "建档标准": file.get_level_display(), "困难类别": file.get_category_display(),
+            "银行卡号": ACCOUNT, "户主姓名": "张伟", "户主身份证号": head.id_number, "户主性别": head.get_sex_display(),
+            "户主出生日期": head.birth_date, "户主手机号码": PHONE, "家庭人口": 3,
+            "人均月收入(元)": IncomeAssessment.objects.filter(household=household).latest().per_capita_monthly,
+            "建档标准": file.get_level_display(), "困难类别": file.get_category_display(),
             "主要致困原因": file.get_primary_cause_display(), "次要致困原因": "、".join(file.secondary_cause_labels()),
             "建档类型": file.get_origin_display(), "档案状态": file.get_status_display(),
             "建档日期": file.activated_on, "结档日期": file.closed_on, "帮扶联系责任人": str(caseworker),
@@ -228,7 +267,7 @@ class TestHouseholdLedger:
         spouse = Member.objects.get(household=household, relation="spouse")
         expected = {
             "家庭编码": household.code, "姓名": "李娜", "与户主关系": "配偶", "身份证号": spouse.id_number,
-            "民族": spouse.ethnicity, "政治面貌": spouse.get_political_status_display(),
+            "出生日期": date(1982, 3, 2), "性别": spouse.get_sex_display(), "民族": spouse.ethnicity, "政治面貌": spouse.get_political_status_display(),
             "婚姻状况": spouse.get_marital_status_display(), "工作状态": spouse.get_work_status_display(),
             "健康状况": spouse.get_health_display(), "残疾类别": spouse.get_disability_type_display(),
             "残疾等级": "", "手机号码": spouse.phone, "工作单位": "+86 快递站", "是否工会会员": "否",
