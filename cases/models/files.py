@@ -83,6 +83,8 @@ class HardshipFile(ScopedModel):
                 fields=["household"],
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="file_one_open_file_per_household",
+                violation_error_code="file_one_open_file_per_household",
+                violation_error_message=_("This household already has a file in progress or active."),
             ),
         ]
         indexes = [models.Index(fields=["org_path", "status"], name="file_scope_status")]

@@ -52,9 +52,17 @@ class LocalStandard(models.Model):
         verbose_name_plural = _("local standards")
         ordering = ["organization__path", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="local_standard_one_per_union_year"),
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="local_standard_one_per_union_year",
+                violation_error_code="local_standard_one_per_union_year",
+                violation_error_message=_("This union already has a local standard for this year."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(dibao_line__gt=0, minimum_wage__gt=0), name="local_standard_amounts_positive"
+                condition=models.Q(dibao_line__gt=0, minimum_wage__gt=0),
+                name="local_standard_amounts_positive",
+                violation_error_code="local_standard_amounts_positive",
+                violation_error_message=_("The minimum living guarantee line and the minimum wage must be above zero."),
             ),
         ]
 

@@ -130,15 +130,21 @@ class AidApplication(ScopedModel):
             models.CheckConstraint(
                 condition=Q(approved_amount__isnull=True) | Q(approved_amount__gte=0),
                 name="application_approved_not_negative",
+                violation_error_code="application_approved_not_negative",
+                violation_error_message=_("The approved amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=GRANTED_STATUSES) | Q(approved_amount__isnull=False),
                 name="application_granted_has_amount",
+                violation_error_code="application_granted_has_amount",
+                violation_error_message=_("An approved application needs an approved amount."),
             ),
             models.UniqueConstraint(
                 fields=["household", "year"],
                 condition=Q(kind=ProgramKind.HOLIDAY) & ~Q(status__in=WITHOUT_AID_STATUSES),
                 name="application_one_holiday_visit_a_year",
+                violation_error_code="application_one_holiday_visit_a_year",
+                violation_error_message=_("This household already has a holiday visit this year."),
             ),
         ]
         indexes = [
@@ -244,7 +250,14 @@ class Disbursement(ScopedModel):
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
         ordering = ["-paid_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="disbursement_amount_positive",
+                violation_error_code="disbursement_amount_positive",
+                violation_error_message=_("A payment must be above zero."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.application_id} {self.amount}"
