@@ -160,7 +160,10 @@ def contact_people_for(household: Household):
 class TransitionForm(BootstrapMixin, forms.Form):
     comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     notice_start = forms.DateField(label=_("public notice from"), required=False, widget=DateInput)
-    notice_end = forms.DateField(label=_("public notice until"), required=False, widget=DateInput)
+    notice_end = forms.DateField(
+        label=_("public notice until"), required=False, widget=DateInput,
+        help_text=_("Leave empty: the notice lasts the working days of the local standard."),
+    )  # fmt: skip
     authorization_signed = forms.BooleanField(
         label=_("The applicant has signed the authorization to check family finances"), required=False
     )

@@ -39,6 +39,10 @@ class LocalStandard(models.Model):
     )
     visit_interval_months = models.PositiveSmallIntegerField(_("months between visits"), default=6)
     notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
+    notice_grace_days = models.PositiveSmallIntegerField(
+        _("days a public notice may start before it is recorded"), default=3,
+        help_text=_("A notice posted on paper is entered within this many days; an earlier start is refused."),
+    )  # fmt: skip
     exit_months = models.PositiveSmallIntegerField(
         _("months above the line to exit"), default=6,
         help_text=_("脱困: per-capita income above the line for this many consecutive months."),

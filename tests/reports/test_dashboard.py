@@ -274,16 +274,16 @@ def test_payments_and_applications_waiting_are_counted_from_their_own_rows(clien
 def filed_on(file, caseworker, approver, on):
     """Walk an applied file to active: notice from `on` (a Monday) for two weeks, approved two weeks after `on`."""
     file = file_transition(file=file, action="first_review", by=caseworker, today=on)
-    file = file_transition(file=file, action="home_check", by=caseworker, authorization_signed=True)
+    file = file_transition(file=file, action="home_check", by=caseworker, authorization_signed=True, today=on)
     file = file_transition(file=file, action="start_notice", by=caseworker, notice_start=on,
-                           notice_end=on + timedelta(days=9))  # fmt: skip
+                           notice_end=on + timedelta(days=9), today=on)  # fmt: skip
     return file_transition(file=file, action="approve", by=approver, today=on + timedelta(days=14))
 
 
 def exited_on(file, caseworker, approver, on):
     file = file_transition(file=file, action="propose_exit", by=caseworker, comment="就业稳定")
     file = file_transition(file=file, action="start_exit_notice", by=approver, notice_start=on,
-                           notice_end=on + timedelta(days=9))  # fmt: skip
+                           notice_end=on + timedelta(days=9), today=on)  # fmt: skip
     return file_transition(file=file, action="approve_exit", by=approver, today=on + timedelta(days=14))
 
 
