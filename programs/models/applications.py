@@ -230,6 +230,12 @@ class ApplicationAttachment(models.Model):
         return self.original_name
 
 
+class DisbursementQuerySet(ScopedQuerySet):
+    def counted(self):
+        """Payments that stand: a reversed payment (冲正) is kept, with its reversal, but counts nowhere."""
+        return self.filter(reversal__isnull=True)
+
+
 class Disbursement(ScopedModel):
     """A payment (发放) of an approved application, with what was true of the household when it was paid."""
 
@@ -244,7 +250,7 @@ class Disbursement(ScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = ScopedQuerySet.as_manager()
+    objects = DisbursementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("disbursement")
@@ -261,3 +267,22 @@ class Disbursement(ScopedModel):
 
     def __str__(self):
         return f"{self.application_id} {self.amount}"
+
+
+class PaymentReversal(models.Model):
+    """The reversal (冲正) of a recorded payment: the payment row stays as it was; this row says it no longer stands."""
+
+    disbursement = models.OneToOneField(Disbursement, on_delete=models.PROTECT, related_name="reversal")
+    reason = models.TextField(_("reason"))
+    reversed_on = models.DateField(_("reversed on"))
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment reversal")
+        verbose_name_plural = _("payment reversals")
+
+    def __str__(self):
+        return f"{self.disbursement} {self.reversed_on}"

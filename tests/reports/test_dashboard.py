@@ -23,7 +23,7 @@ from programs.services.money import disbursement_record
 from tests.cases.factories import LOW_INCOME, make_active_file, make_file, make_household, make_standard
 from tests.factories import UserFactory
 from tests.programs.factories import make_program, make_tiers
-from tests.programs.helpers import apply, grant
+from tests.programs.helpers import apply, approved_on, grant
 
 PAGE = "/dashboard/"
 YEAR = 2026
@@ -63,7 +63,8 @@ def county_data(tree, caseworker, approver, outsider):
     program = make_program(tree["county"], ProgramKind.CRITICAL_ILLNESS, year=YEAR, budget="100000")
     figures = {"disease": program.diseases.get(name="恶性肿瘤"), "out_of_pocket_cost": Decimal("30000")}
     paid = grant(program, first.household, caseworker, approver, **figures)
-    disbursement_record(application=paid, by=approver, paid_on=date(YEAR, 6, 1), method="bank_transfer")
+    disbursement_record(application=approved_on(paid, date(YEAR, 6, 1)), by=approver, paid_on=date(YEAR, 6, 1),
+                        method="bank_transfer")  # fmt: skip
     application_submit(application=apply(program, second.household, caseworker, **figures), by=caseworker)
 
     other_caseworker = UserFactory(organization=tree["sibling_county"], role=Role.CASEWORKER)
@@ -75,7 +76,8 @@ def county_data(tree, caseworker, approver, outsider):
     their_program = make_program(tree["sibling_county"], ProgramKind.CRITICAL_ILLNESS, year=YEAR)
     their_paid = grant(their_program, theirs.household, other_caseworker, other_approver,
                        disease=their_program.diseases.first(), out_of_pocket_cost=Decimal("30000"))  # fmt: skip
-    disbursement_record(application=their_paid, by=other_approver, paid_on=date(YEAR, 6, 1), method="cash")
+    disbursement_record(application=approved_on(their_paid, date(YEAR, 6, 1)), by=other_approver,
+                        paid_on=date(YEAR, 6, 1), method="cash")  # fmt: skip
     return {"program": program, "paid": paid}
 
 

@@ -26,7 +26,7 @@ from reports.models import ExportLog, LedgerKind
 from tests.cases.factories import make_active_file, make_household, make_standard, member_values
 from tests.factories import UserFactory
 from tests.programs.factories import make_program, make_tiers
-from tests.programs.helpers import grant
+from tests.programs.helpers import approved_on, grant
 
 YEAR = 2026
 PHONE = "13812345678"
@@ -75,7 +75,7 @@ def outsider_file(tree, standard, outsider, outsider_approver):
 def payment(tree, files, caseworker, approver):
     make_tiers()
     program = make_program(tree["county"], ProgramKind.HOLIDAY)
-    application = grant(program, files[0].household, caseworker, approver)
+    application = approved_on(grant(program, files[0].household, caseworker, approver), date(YEAR, 6, 1))
     disbursement_record(
         application=application, by=approver, paid_on=date(YEAR, 6, 1), method="bank_transfer",
         reference=REFERENCE_INJECTION,
