@@ -279,6 +279,8 @@ class PaymentReversal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
+    # Free text about the household's payment: may say why (a hospital, an illness).
+    health_fields = ("reason",)
 
     class Meta:
         verbose_name = _("payment reversal")
