@@ -2,11 +2,12 @@ from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
-    """A rule of the domain was broken; `message` is shown to the user as it is."""
+    """A rule of the domain was broken; `message` is shown to the user as it is (at `field` when it names one)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 class NotPermitted(DomainError):

@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib import messages
+from django.db.models import UniqueConstraint
 from django.forms.renderers import TemplatesSetting
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -87,3 +89,57 @@ class FilterForm(BootstrapMixin, forms.Form):
                     field.widget.choices = field.choices
             elif not any(value == "" for value, _label in field.choices):
                 field.choices = [("", _("All")), *field.choices]
+
+
+def constraint_fields(constraint) -> list[str]:
+    """The model fields a constraint is about, in the order it names them."""
+    if getattr(constraint, "fields", None):
+        return list(constraint.fields)
+    names, pending = [], [getattr(constraint, "condition", None)]
+    while pending:
+        node = pending.pop(0)
+        for child in getattr(node, "children", []):
+            if isinstance(child, tuple):
+                names.append(child[0].split("__")[0])
+                if hasattr(child[1], "name"):
+                    names.append(child[1].name.split("__")[0])
+            else:
+                pending.append(child)
+    return list(dict.fromkeys(names))
+
+
+class ConstraintErrorsAtFieldMixin:
+    """A ModelForm whose database constraint errors appear at the field the constraint is about, not above the form.
+
+    Django puts a CheckConstraint's error (and a UniqueConstraint's over several fields) among the non-field errors;
+    each constraint here carries its name as `violation_error_code`, so the error is found and moved.
+    """
+
+    def _post_clean(self):
+        super()._post_clean()
+        general = self._errors.get(forms.forms.NON_FIELD_ERRORS) if self._errors else None
+        if not general:
+            return
+        by_code = {constraint.name: constraint for constraint in self._meta.model._meta.constraints}
+        for error in list(general.data):
+            constraint = by_code.get(getattr(error, "code", None))
+            fields = [name for name in constraint_fields(constraint) if self._shows(name)] if constraint else []
+            if not fields:
+                continue
+            field = fields[-1] if isinstance(constraint, UniqueConstraint) else fields[0]
+            general.data.remove(error)
+            self._errors.setdefault(field, self.error_class(renderer=self.renderer)).append(error)
+            self.cleaned_data.pop(field, None)
+        if not general:
+            del self._errors[forms.forms.NON_FIELD_ERRORS]
+
+    def _shows(self, name: str) -> bool:
+        return name in self.fields and not self.fields[name].widget.is_hidden
+
+
+def show_domain_error(request, error, form) -> None:
+    """A refused rule shown at the field it is about when the form has that field, otherwise above the page."""
+    if error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        messages.error(request, error.message)

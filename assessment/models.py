@@ -47,6 +47,8 @@ class AssessmentRun(ScopedModel, BackgroundJob):
                 fields=["organization", "year"],
                 condition=Q(status__in=ACTIVE_RUN_STATUSES),
                 name="assessment_one_active_run_per_union_year",
+                violation_error_code="assessment_one_active_run_per_union_year",
+                violation_error_message=_("An assessment of this union and year is already queued or running."),
             ),
         ]
 
@@ -89,7 +91,14 @@ class HouseholdAssessment(ScopedModel):
         verbose_name = _("household assessment")
         verbose_name_plural = _("household assessments")
         ordering = ["org_path", "file_id"]
-        constraints = [models.UniqueConstraint(fields=["file", "year"], name="assessment_one_per_file_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file", "year"],
+                name="assessment_one_per_file_year",
+                violation_error_code="assessment_one_per_file_year",
+                violation_error_message=_("This file already has an assessment for this year."),
+            )
+        ]
         indexes = [models.Index(fields=["year", "org_path", "recommendation"], name="assessment_scope_rec")]
 
     def __str__(self):
@@ -124,7 +133,14 @@ class AnnualSummary(ScopedModel):
         verbose_name = _("annual summary")
         verbose_name_plural = _("annual summaries")
         ordering = ["org_path", "-year"]
-        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="summary_one_per_union_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="summary_one_per_union_year",
+                violation_error_code="summary_one_per_union_year",
+                violation_error_message=_("This union already has a summary for this year."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.organization} {self.year}"
@@ -170,7 +186,11 @@ class Alert(ScopedModel):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["file", "kind"], condition=Q(resolved_at__isnull=True), name="alert_one_open_per_file_kind"
+                fields=["file", "kind"],
+                condition=Q(resolved_at__isnull=True),
+                name="alert_one_open_per_file_kind",
+                violation_error_code="alert_one_open_per_file_kind",
+                violation_error_message=_("This file already has an open alert of this kind."),
             ),
         ]
         indexes = [models.Index(fields=["org_path", "resolved_at"], name="alert_scope_open")]

@@ -72,7 +72,7 @@ def summaries_compute(*, organization: Organization, year: int, run=None) -> int
                   measures_done=Sum("measures_done"), measures_total=Sum("measures_total"))
     ):  # fmt: skip
         per_path[row.pop("org_path")].update(row)
-    paid = Disbursement.objects.filter(org_path__startswith=organization.path, paid_on__year=year)
+    paid = Disbursement.objects.counted().filter(org_path__startswith=organization.path, paid_on__year=year)
     for path, kind, total in paid.values_list("org_path", "application__program__kind").annotate(total=Sum("amount")):
         money[path][kind] += total
     households = paid.values("org_path").annotate(n=Count("application__household", distinct=True))

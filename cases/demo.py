@@ -73,9 +73,11 @@ def _walk(file, final, caseworker, approver, rng, today):
     target = "active" if final in ("exit_proposed", "exited", "relieved", "cancelled") else final
     if final == "rejected":
         return file_transition(file=file, action="reject", by=approver, comment="家庭收入核实后高于标准")
-    steps = [("first_review", {}), ("home_check", {"authorization_signed": True}),
-             ("start_notice", {"notice_start": start, "notice_end": nth_working_day(start, 5)}),
-             ("approve", {"today": start + timedelta(days=10)})]  # fmt: skip
+    notice_end = nth_working_day(start, 5)
+    steps = [("first_review", {"today": start - timedelta(days=3)}),
+             ("home_check", {"authorization_signed": True, "today": start - timedelta(days=1)}),
+             ("start_notice", {"notice_start": start, "notice_end": notice_end, "today": start}),
+             ("approve", {"today": max(start + timedelta(days=10), notice_end + timedelta(days=1))})]  # fmt: skip
     for action, extra in steps[: order.index(target)]:
         file = file_transition(file=file, action=action, by=approver if action == "approve" else caseworker, **extra)
     if final in ("exit_proposed", "exited", "relieved"):
@@ -83,9 +85,11 @@ def _walk(file, final, caseworker, approver, rng, today):
         file = file_transition(file=file, action=kind, by=caseworker, comment="连续6个月人均收入高于低保标准")
         if final != "exit_proposed":
             notice = today - timedelta(days=30)
+            exit_end = nth_working_day(notice, 5)
             file = file_transition(file=file, action="start_exit_notice", by=caseworker, notice_start=notice,
-                                   notice_end=nth_working_day(notice, 5))  # fmt: skip
-            file = file_transition(file=file, action="approve_exit", by=approver, today=today - timedelta(days=20))
+                                   notice_end=exit_end, today=notice)  # fmt: skip
+            approved_on = max(today - timedelta(days=20), exit_end + timedelta(days=1))
+            file = file_transition(file=file, action="approve_exit", by=approver, today=approved_on)
     elif final == "cancelled":
         file = file_transition(file=file, action="cancel", by=approver, comment="全家迁往外省", cancel_reason="moved")
     return file

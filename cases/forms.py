@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.forms import BootstrapMixin, DateInput
+from accounts.forms import BootstrapMixin, ConstraintErrorsAtFieldMixin, DateInput
 from accounts.models import Organization, User
 from accounts.roles import Role
 from cases.choices import CancelReason, Category, Cause, FilingLevel, MeasureStatus, Relation, VisitKind
@@ -13,7 +13,7 @@ from cases.models.income import COST_FIELDS, INCOME_FIELDS, IncomeAssessment
 from cases.services.households import Finances
 
 
-class HouseholdForm(BootstrapMixin, forms.ModelForm):
+class HouseholdForm(ConstraintErrorsAtFieldMixin, BootstrapMixin, forms.ModelForm):
     organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("union"))
 
     class Meta:
@@ -50,7 +50,7 @@ MEMBER_FIELDS = (
 )  # fmt: skip
 
 
-class MemberForm(BootstrapMixin, forms.ModelForm):
+class MemberForm(ConstraintErrorsAtFieldMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = list(MEMBER_FIELDS)  # a fresh list: the inline formset appends its foreign key to it
@@ -75,7 +75,8 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
         heads = sum(1 for f in live if f.cleaned_data.get("relation") == Relation.HEAD)
         if heads != 1:
             raise forms.ValidationError(_("A household has exactly one head."))
-        numbers = [f.cleaned_data.get("id_number") for f in live]
+        # A number refused at its field (blank, malformed) is not a number entered twice.
+        numbers = [f.cleaned_data["id_number"] for f in live if f.cleaned_data.get("id_number")]
         if len(numbers) != len(set(numbers)):
             raise forms.ValidationError(_("The same ID number is entered twice."))
 
@@ -160,7 +161,10 @@ def contact_people_for(household: Household):
 class TransitionForm(BootstrapMixin, forms.Form):
     comment = forms.CharField(label=_("comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     notice_start = forms.DateField(label=_("public notice from"), required=False, widget=DateInput)
-    notice_end = forms.DateField(label=_("public notice until"), required=False, widget=DateInput)
+    notice_end = forms.DateField(
+        label=_("public notice until"), required=False, widget=DateInput,
+        help_text=_("Leave empty: the notice lasts the working days of the local standard."),
+    )  # fmt: skip
     authorization_signed = forms.BooleanField(
         label=_("The applicant has signed the authorization to check family finances"), required=False
     )
@@ -186,7 +190,7 @@ class PlanForm(BootstrapMixin, forms.Form):
     goals = forms.CharField(label=_("goals"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MeasureForm(BootstrapMixin, forms.ModelForm):
+class MeasureForm(ConstraintErrorsAtFieldMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = PlanMeasure
         fields = ["measure_type", "description", "responsible", "due_date"]

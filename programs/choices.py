@@ -32,6 +32,7 @@ class ApplicationStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", pgettext_lazy("application", "Rejected")
     DISBURSED = "disbursed", _("Paid")
+    REVERSED = "reversed", _("Payment reversed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -40,7 +41,7 @@ GRANTED_STATUSES = [ApplicationStatus.APPROVED, ApplicationStatus.DISBURSED]
 # A caseworker may still change the application in these.
 EDITABLE_STATUSES = [ApplicationStatus.DRAFT, ApplicationStatus.RETURNED]
 # Closed without aid: such an application no longer holds the household's once-a-year holiday visit.
-WITHOUT_AID_STATUSES = [ApplicationStatus.REJECTED, ApplicationStatus.CANCELLED]
+WITHOUT_AID_STATUSES = [ApplicationStatus.REJECTED, ApplicationStatus.CANCELLED, ApplicationStatus.REVERSED]
 
 
 class DisbursementMethod(models.TextChoices):

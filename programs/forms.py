@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import BootstrapMixin, DateInput, FilterForm
+from accounts.forms import BootstrapMixin, ConstraintErrorsAtFieldMixin, DateInput, FilterForm
 from accounts.models import Organization
 from cases.choices import FILED_STATUSES
 from cases.forms import MultipleFileField
@@ -13,7 +13,7 @@ from programs.models import AidApplication, Disbursement, Disease, Program
 MONEY_WIDGET = {"inputmode": "decimal", "step": "0.01", "min": "0"}
 
 
-class ApplicationForm(BootstrapMixin, forms.ModelForm):
+class ApplicationForm(ConstraintErrorsAtFieldMixin, BootstrapMixin, forms.ModelForm):
     """The fields every application has, plus the figures its program's rule reads."""
 
     attachments = MultipleFileField(label=_("Supporting documents (photos or PDF)"), required=False)
@@ -89,7 +89,7 @@ class ApproveForm(CommentForm):
     field_order = ["amount", "comment"]
 
 
-class DisbursementForm(BootstrapMixin, forms.ModelForm):
+class DisbursementForm(ConstraintErrorsAtFieldMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Disbursement
         fields = ["amount", "paid_on", "method", "reference"]

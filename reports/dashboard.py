@@ -126,7 +126,8 @@ def _year_file_counts(path: str, year: int):
 
 def _money(path: str, year: int):
     return (
-        Disbursement.objects.filter(org_path__startswith=path, paid_on__year=year)
+        Disbursement.objects.counted()
+        .filter(org_path__startswith=path, paid_on__year=year)
         .order_by()
         .values("org_path")
         .annotate(
@@ -249,7 +250,8 @@ def money_by_program(union: Organization, year: int) -> list[dict]:
     """Money paid in the year per program, each linked to the list of those payments' applications."""
     kinds = dict(ProgramKind.choices)
     rows = (
-        Disbursement.objects.filter(org_path__startswith=union.path, paid_on__year=year)
+        Disbursement.objects.counted()
+        .filter(org_path__startswith=union.path, paid_on__year=year)
         .order_by()
         .values("application__program", "application__program__name", "application__program__kind")
         .annotate(amount=Sum("amount"), payments=Count("id"))

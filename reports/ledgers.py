@@ -445,7 +445,8 @@ def _member_row(household_code: str, member: list, labels: dict, masked: bool) -
 
 def disbursements(scope: LedgerScope):
     return (
-        Disbursement.objects.filter(org_path__startswith=scope.organization.path)
+        Disbursement.objects.counted()
+        .filter(org_path__startswith=scope.organization.path)
         .filter(paid_on__gte=scope.start, paid_on__lte=scope.end)
         .order_by("paid_on", "pk")
     )

@@ -52,6 +52,7 @@ class HardshipFile(ScopedModel):
         _("monitoring flag"), max_length=12, choices=MonitoringFlag.choices, blank=True, default=""
     )
     authorization_signed = models.BooleanField(_("finance check authorization signed"), default=False)
+    home_checked_on = models.DateField(_("home check on"), null=True, blank=True)
     notice_start = models.DateField(_("public notice from"), null=True, blank=True)
     notice_end = models.DateField(_("public notice until"), null=True, blank=True)
     exit_kind = models.CharField(_("exit kind"), max_length=10, choices=ExitKind.choices, blank=True)
@@ -83,6 +84,8 @@ class HardshipFile(ScopedModel):
                 fields=["household"],
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="file_one_open_file_per_household",
+                violation_error_code="file_one_open_file_per_household",
+                violation_error_message=_("This household already has a file in progress or active."),
             ),
         ]
         indexes = [models.Index(fields=["org_path", "status"], name="file_scope_status")]

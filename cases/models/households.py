@@ -69,7 +69,12 @@ class Household(ScopedModel):
         verbose_name_plural = _("households")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(housing_area__gte=0), name="household_area_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(housing_area__gte=0),
+                name="household_area_not_negative",
+                violation_error_code="household_area_not_negative",
+                violation_error_message=_("The housing area cannot be negative."),
+            ),
         ]
         # The household list's order: its first page is read from the end of this index, not sorted from all rows.
         indexes = [models.Index(fields=["created_at", "id"], name="household_created")]
@@ -141,13 +146,22 @@ class Member(models.Model):
                 fields=["household"],
                 condition=models.Q(relation="head", is_active=True),
                 name="member_one_head_per_household",
+                violation_error_code="member_one_head_per_household",
+                violation_error_message=_("A household has exactly one head."),
             ),
             models.UniqueConstraint(
                 fields=["id_number"],
                 condition=models.Q(is_active=True),
                 name="member_id_number_unique_while_active",
+                violation_error_code="member_id_number_unique_while_active",
+                violation_error_message=_("This ID number is already registered to a current member."),
             ),
-            models.CheckConstraint(condition=models.Q(monthly_income__gte=0), name="member_income_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(monthly_income__gte=0),
+                name="member_income_not_negative",
+                violation_error_code="member_income_not_negative",
+                violation_error_message=_("The monthly income cannot be negative."),
+            ),
         ]
         # The household search looks members up by phone; by name it uses a trigram index on PostgreSQL
         # (migration 0006), which a model index cannot declare without django.contrib.postgres.

@@ -57,7 +57,12 @@ class IncomeAssessment(models.Model):
         ordering = ["-assessed_on", "-id"]
         get_latest_by = ["assessed_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(household_size__gte=1), name="income_household_size_positive"),
+            models.CheckConstraint(
+                condition=models.Q(household_size__gte=1),
+                name="income_household_size_positive",
+                violation_error_code="income_household_size_positive",
+                violation_error_message=_("A household has at least one person."),
+            ),
         ]
 
     def __str__(self):

@@ -28,7 +28,14 @@ class AssistancePlan(models.Model):
         verbose_name = _("assistance plan")
         verbose_name_plural = _("assistance plans")
         ordering = ["-year"]
-        constraints = [models.UniqueConstraint(fields=["file", "year"], name="plan_one_per_file_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file", "year"],
+                name="plan_one_per_file_year",
+                violation_error_code="plan_one_per_file_year",
+                violation_error_message=_("This file already has an assistance plan for this year."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.file} {self.year}"

@@ -46,6 +46,10 @@ class LocalStandard(models.Model):
     )
     visit_interval_months = models.PositiveSmallIntegerField(_("months between visits"), default=6)
     notice_working_days = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
+    notice_grace_days = models.PositiveSmallIntegerField(
+        _("days a public notice may start before it is recorded"), default=3,
+        help_text=_("A notice posted on paper is entered within this many days; an earlier start is refused."),
+    )  # fmt: skip
     exit_months = models.PositiveSmallIntegerField(
         _("months above the line to exit"), default=6,
         help_text=_("脱困: per-capita income above the line for this many consecutive months."),
@@ -59,9 +63,17 @@ class LocalStandard(models.Model):
         verbose_name_plural = _("local standards")
         ordering = ["organization__path", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "year"], name="local_standard_one_per_union_year"),
+            models.UniqueConstraint(
+                fields=["organization", "year"],
+                name="local_standard_one_per_union_year",
+                violation_error_code="local_standard_one_per_union_year",
+                violation_error_message=_("This union already has a local standard for this year."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(dibao_line__gt=0, minimum_wage__gt=0), name="local_standard_amounts_positive"
+                condition=models.Q(dibao_line__gt=0, minimum_wage__gt=0),
+                name="local_standard_amounts_positive",
+                violation_error_code="local_standard_amounts_positive",
+                violation_error_message=_("The minimum living guarantee line and the minimum wage must be above zero."),
             ),
         ]
 

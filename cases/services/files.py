@@ -1,7 +1,7 @@
 """The file lifecycle of DOMAIN.md as a transition table: (status, action) -> (new status, roles)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -106,16 +106,36 @@ def step_already_taken(file: HardshipFile, action: str) -> bool:
     return file.events.order_by("-id").values_list("action", flat=True).first() == action
 
 
-def _check_notice_dates(file: HardshipFile, start: date | None, end: date | None) -> None:
-    if not start or not end:
-        raise DomainError(_("Give the first and last day of the public notice."))
-    days = standard_for(file.household, start).notice_working_days
+def notice_dates(file: HardshipFile, start: date | None, end: date | None, *, action: str, today: date) -> tuple:
+    """The notice's first and last day: it starts on or after the home check and no earlier than the day it is
+    recorded less the local grace days; it lasts the local number of working days, which gives its end when none
+    is given."""
+    if not start:
+        raise DomainError(_("Give the first day of the public notice."), field="notice_start")
+    standard = standard_for(file.household, start)
+    if action == "start_notice" and file.home_checked_on and start < file.home_checked_on:
+        raise DomainError(
+            _("A public notice starts on or after the home check (%(date)s).")
+            % {"date": file.home_checked_on.isoformat()},
+            field="notice_start",
+        )
+    earliest_start = today - timedelta(days=standard.notice_grace_days)
+    if start < earliest_start:
+        raise DomainError(
+            _("A public notice recorded today cannot start before %(date)s (%(days)d days back at most).")
+            % {"date": earliest_start.isoformat(), "days": standard.notice_grace_days},
+            field="notice_start",
+        )
+    days = standard.notice_working_days
     earliest_end = nth_working_day(start, days)
+    end = end or earliest_end
     if end < earliest_end:
         raise DomainError(
             _("A public notice lasts at least %(days)d working days: from %(start)s it cannot end before %(end)s.")
-            % {"days": days, "start": start.isoformat(), "end": earliest_end.isoformat()}
+            % {"days": days, "start": start.isoformat(), "end": earliest_end.isoformat()},
+            field="notice_end",
         )
+    return start, end
 
 
 def _check_notice_over(file: HardshipFile, today: date) -> None:
@@ -161,9 +181,9 @@ def file_transition(
         if not authorization_signed:
             raise DomainError(_("The applicant must sign the authorization to check family finances first."))
         file.authorization_signed = True
+        file.home_checked_on = today
     elif action in {"start_notice", "start_exit_notice"}:
-        _check_notice_dates(file, notice_start, notice_end)
-        file.notice_start, file.notice_end = notice_start, notice_end
+        file.notice_start, file.notice_end = notice_dates(file, notice_start, notice_end, action=action, today=today)
     elif action in APPROVALS:
         if not approver_tier_ok(by, file):
             raise TransitionNotAllowed(_("Only an approver of a county union or above on this branch may approve."))

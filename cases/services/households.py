@@ -93,9 +93,18 @@ def check_one_head(relations: list[str]) -> None:
         raise DomainError(_("A household has exactly one head; this one has %(count)d.") % {"count": heads})
 
 
+def check_amounts(*, fields: dict, members: list[dict]) -> None:
+    """What the database would refuse with its constraint name, refused first with a message at the field."""
+    if (fields.get("housing_area") or 0) < 0:
+        raise DomainError(_("The housing area cannot be negative."), field="housing_area")
+    if any((member.get("monthly_income") or 0) < 0 for member in members):
+        raise DomainError(_("The monthly income cannot be negative."), field="monthly_income")
+
+
 @transaction.atomic
 def household_create(*, organization: Organization, by: User, fields: dict, members: list[dict]) -> Household:
     ensure_caseworker_for(by, organization)
+    check_amounts(fields=fields, members=members)
     for member in members:
         member["id_number"] = normalize_id_number(member["id_number"])
     check_one_head([member["relation"] for member in members])
@@ -124,6 +133,7 @@ def member_create(*, household: Household, values: dict) -> Member:
 @transaction.atomic
 def household_update(*, household: Household, by: User, fields: dict) -> Household:
     ensure_caseworker_for(by, household)
+    check_amounts(fields=fields, members=[])
     for name, value in fields.items():
         if name in HOUSEHOLD_FIELDS:
             setattr(household, name, value)
@@ -136,6 +146,7 @@ def household_members_save(*, household: Household, by: User, members: list[dict
     """Save the member list of a household as edited on one page: changed, new and removed members."""
     ensure_caseworker_for(by, household)
     kept = [values for values in members if values.get("instance") not in removed]
+    check_amounts(fields={}, members=kept)
     for values in kept:
         values["id_number"] = normalize_id_number(values["id_number"])
     check_one_head([values["relation"] for values in kept])

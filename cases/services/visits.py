@@ -3,6 +3,7 @@ from datetime import date
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
@@ -55,9 +56,13 @@ def visit_record(
     measures_checked: list[PlanMeasure] = (),
     next_due: date | None = None,
     attachments: list[UploadedFile] = (),
+    today: date | None = None,
 ) -> Visit:
     """Record a home visit; new finances create an income assessment; the file's next visit moves on."""
     ensure_caseworker_for(by, file)
+    today = today or timezone.localdate()
+    if visited_on > today:
+        raise DomainError(_("A visit cannot be dated in the future."), field="visited_on")
     if file.status not in VISITABLE:
         raise DomainError(_("Visits are recorded for files under check, active files and exited households."))
     content_types = [check_attachment(upload) for upload in attachments]
@@ -66,10 +71,17 @@ def visit_record(
     assessment = None
     if finances is not None:
         assessment = income_assess(household=file.household, by=by, finances=finances, assessed_on=visited_on)
-    if next_due is None:
-        next_due = add_months(visited_on, standard_for(file.household, visited_on).visit_interval_months)
+    interval = standard_for(file.household, visited_on).visit_interval_months
+    latest_due = add_months(visited_on, interval)
+    next_due = next_due or latest_due
     if next_due <= visited_on:
-        raise DomainError(_("The next visit must come after this one."))
+        raise DomainError(_("The next visit must come after this one."), field="next_due")
+    if next_due > latest_due:
+        raise DomainError(
+            _("Visits here are at most %(months)d months apart: the next one is due by %(date)s.")
+            % {"months": interval, "date": latest_due.isoformat()},
+            field="next_due",
+        )
     visit = Visit.objects.create(
         file=file,
         visited_on=visited_on,

@@ -69,7 +69,7 @@ def file_action(request, pk, action):
     form = TransitionForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():
         step = partial(file_transition, file=file, action=action, by=request.user, **form.cleaned_data)
-        if take_step(request, step, success=_("Done: %(step)s.") % {"step": transition.label}):
+        if take_step(request, step, success=_("Done: %(step)s.") % {"step": transition.label}, form=form):
             return redirect(file.household)
     context = {"file": file, "household": file.household, "transition": transition, "action": action, "form": form}
     return render(request, "cases/file_action.html", context)

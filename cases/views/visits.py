@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
+from accounts.forms import show_domain_error
 from accounts.permissions import role_required
 from accounts.roles import Role
 from cases.forms import FinancesForm, VisitForm
@@ -33,7 +34,7 @@ def visit_create(request, pk):
                 finances=finances.finances() if wants_finances else None,
             )  # fmt: skip
         except DomainError as error:
-            messages.error(request, error.message)
+            show_domain_error(request, error, form)
         else:
             messages.success(request, _("Visit recorded."))
             return redirect(file.household)

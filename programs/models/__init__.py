@@ -4,6 +4,7 @@ from programs.models.applications import (
     ApplicationBatch,
     ApplicationEvent,
     Disbursement,
+    PaymentReversal,
 )
 from programs.models.programs import ApprovalTier, Budget, Disease, FundingSource, Program
 
@@ -16,6 +17,7 @@ __all__ = [
     "Budget",
     "Disbursement",
     "Disease",
+    "PaymentReversal",
     "FundingSource",
     "Program",
 ]

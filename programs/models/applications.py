@@ -130,15 +130,21 @@ class AidApplication(ScopedModel):
             models.CheckConstraint(
                 condition=Q(approved_amount__isnull=True) | Q(approved_amount__gte=0),
                 name="application_approved_not_negative",
+                violation_error_code="application_approved_not_negative",
+                violation_error_message=_("The approved amount cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=GRANTED_STATUSES) | Q(approved_amount__isnull=False),
                 name="application_granted_has_amount",
+                violation_error_code="application_granted_has_amount",
+                violation_error_message=_("An approved application needs an approved amount."),
             ),
             models.UniqueConstraint(
                 fields=["household", "year"],
                 condition=Q(kind=ProgramKind.HOLIDAY) & ~Q(status__in=WITHOUT_AID_STATUSES),
                 name="application_one_holiday_visit_a_year",
+                violation_error_code="application_one_holiday_visit_a_year",
+                violation_error_message=_("This household already has a holiday visit this year."),
             ),
         ]
         indexes = [
@@ -224,6 +230,12 @@ class ApplicationAttachment(models.Model):
         return self.original_name
 
 
+class DisbursementQuerySet(ScopedQuerySet):
+    def counted(self):
+        """Payments that stand: a reversed payment (冲正) is kept, with its reversal, but counts nowhere."""
+        return self.filter(reversal__isnull=True)
+
+
 class Disbursement(ScopedModel):
     """A payment (发放) of an approved application, with what was true of the household when it was paid."""
 
@@ -238,13 +250,41 @@ class Disbursement(ScopedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
-    objects = ScopedQuerySet.as_manager()
+    objects = DisbursementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
         ordering = ["-paid_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="disbursement_amount_positive",
+                violation_error_code="disbursement_amount_positive",
+                violation_error_message=_("A payment must be above zero."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.application_id} {self.amount}"
+
+
+class PaymentReversal(models.Model):
+    """The reversal (冲正) of a recorded payment: the payment row stays as it was; this row says it no longer stands."""
+
+    disbursement = models.OneToOneField(Disbursement, on_delete=models.PROTECT, related_name="reversal")
+    reason = models.TextField(_("reason"))
+    reversed_on = models.DateField(_("reversed on"))
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    # Free text about the household's payment: may say why (a hospital, an illness).
+    health_fields = ("reason",)
+
+    class Meta:
+        verbose_name = _("payment reversal")
+        verbose_name_plural = _("payment reversals")
+
+    def __str__(self):
+        return f"{self.disbursement} {self.reversed_on}"

@@ -127,7 +127,14 @@ class Disease(models.Model):
         verbose_name = _("disease")
         verbose_name_plural = _("diseases on the list")
         ordering = ["category", "name"]
-        constraints = [models.UniqueConstraint(fields=["program", "name"], name="disease_unique_per_program")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "name"],
+                name="disease_unique_per_program",
+                violation_error_code="disease_unique_per_program",
+                violation_error_message=_("This disease is already on the program's list."),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -182,8 +189,18 @@ class Budget(ScopedModel):
         verbose_name_plural = _("budgets")
         ordering = ["program", "org_path"]
         constraints = [
-            models.UniqueConstraint(fields=["program", "organization", "year"], name="budget_one_line_per_union_year"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["program", "organization", "year"],
+                name="budget_one_line_per_union_year",
+                violation_error_code="budget_one_line_per_union_year",
+                violation_error_message=_("This program already has a budget line for this union and year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="budget_amount_not_negative",
+                violation_error_code="budget_amount_not_negative",
+                violation_error_message=_("The budget amount cannot be negative."),
+            ),
         ]
 
     def __str__(self):
@@ -243,6 +260,8 @@ class ApprovalTier(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_to__isnull=True) | Q(amount_to__gt=models.F("amount_from")),
                 name="tier_upper_above_lower",
+                violation_error_code="tier_upper_above_lower",
+                violation_error_message=_("The upper limit must be above the lower limit."),
             ),
         ]
 

@@ -59,6 +59,10 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
     (S.APPROVED, "cancel"): _t(
         S.CANCELLED, {APPROVER}, gettext_lazy("Cancel the approval"), needs_comment=True, danger=True
     ),
+    # Taken by programs.services.money.disbursement_reverse: not the approver who recorded the payment.
+    (S.DISBURSED, "reverse_payment"): _t(
+        S.REVERSED, {APPROVER}, gettext_lazy("Reverse the payment"), needs_comment=True, danger=True
+    ),
 }
 
 
@@ -128,10 +132,18 @@ def available_actions(application: AidApplication, user: User) -> list[tuple[str
             continue
         if action == "approve" and user.pk in _submitters(application):
             continue
+        if action == "reverse_payment" and not _may_reverse(user, application):
+            continue
         if APPROVER in transition.roles and not may_decide(user, application):
             continue
         actions.append((action, transition))
     return actions
+
+
+def _may_reverse(user: User, application: AidApplication) -> bool:
+    from programs.services.money import may_reverse_payment  # money builds on this module
+
+    return may_reverse_payment(user, application)
 
 
 def _submitters(application: AidApplication) -> set[int]:

@@ -23,7 +23,15 @@ from cases.identity import mask_id_number
 from cases.models import HardshipFile, Household
 from programs.choices import WITHOUT_AID_STATUSES, ApplicationStatus, DisbursementMethod, ProgramKind
 from programs.errors import BudgetExceeded, NotEligible, SeparationOfDuties, TransitionNotAllowed, WrongTier
-from programs.models import AidApplication, ApplicationBatch, ApplicationEvent, Budget, Disbursement, Program
+from programs.models import (
+    AidApplication,
+    ApplicationBatch,
+    ApplicationEvent,
+    Budget,
+    Disbursement,
+    PaymentReversal,
+    Program,
+)
 from programs.models.programs import granted_amount
 from programs.rules import show, yuan
 from programs.services.applications import (
@@ -210,7 +218,13 @@ def disbursement_record(
             % {"approved": show(application.approved_amount)}
         )
     if paid_on > timezone.localdate():
-        raise DomainError(_("The payment date cannot be in the future."))
+        raise DomainError(_("The payment date cannot be in the future."), field="paid_on")
+    approved_on = timezone.localdate(application.decided_at) if application.decided_at else None
+    if approved_on and paid_on < approved_on:
+        raise DomainError(
+            _("The payment date cannot be before the approval on %(date)s.") % {"date": approved_on.isoformat()},
+            field="paid_on",
+        )
     if method not in DisbursementMethod.values:
         raise DomainError(_("Choose how it was paid."))
     disbursement = Disbursement(
@@ -222,6 +236,39 @@ def disbursement_record(
     application.status = S.DISBURSED
     application.save(update_fields=["status", "updated_at"])
     _event(application, "disburse", S.APPROVED, S.DISBURSED, by, reference, amount)
+    return Outcome(application, done=True)
+
+
+def may_reverse_payment(user: User, application: AidApplication) -> bool:
+    """An approver in scope who did not record the payment (separation of duties), nor made or submitted it."""
+    payment = getattr(application, "disbursement", None)
+    return may_record_payment(user, application) and payment is not None and payment.recorded_by_id != user.pk
+
+
+@transaction.atomic
+def disbursement_reverse(*, application: AidApplication, by: User, reason: str, today: date | None = None) -> Outcome:
+    """Reverse (冲正) a recorded payment: a reversal row and an event; the payment row is left as it was.
+
+    The application ends as "payment reversed": its money no longer counts against the budget line, in the
+    dashboard, the annual summary or the disbursement ledger. A correct payment needs a new application."""
+    application = _locked(application)
+    if application.status == S.REVERSED:
+        return Outcome(application, done=False)
+    if application.status != S.DISBURSED:
+        raise TransitionNotAllowed(_("Only a recorded payment can be reversed."))
+    if not may_record_payment(by, application):
+        raise TransitionNotAllowed(_("Only an approver of this union, not the applicant, may reverse a payment."))
+    payment = application.disbursement
+    if payment.recorded_by_id == by.pk:
+        raise SeparationOfDuties(_("The person who recorded a payment cannot reverse it."))
+    if not reason.strip():
+        raise DomainError(_("Give a reason for this step."), field="comment")
+    PaymentReversal.objects.create(
+        disbursement=payment, reason=reason, reversed_on=today or timezone.localdate(), reversed_by=by
+    )
+    application.status = S.REVERSED
+    application.save(update_fields=["status", "updated_at"])
+    _event(application, "reverse_payment", S.DISBURSED, S.REVERSED, by, reason, payment.amount)
     return Outcome(application, done=True)
 
 

@@ -29,7 +29,7 @@ from programs.services.applications import (
     step_already_taken,
     step_of,
 )
-from programs.services.money import application_approve, disbursement_record, may_record_payment
+from programs.services.money import application_approve, disbursement_record, disbursement_reverse, may_record_payment
 
 
 def _household(request, pk):
@@ -148,7 +148,7 @@ def application_action(request, pk, action):
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         step = partial(_take_step, application, action, request.user, form.cleaned_data)
-        if take_step(request, step, success=_("Done: %(step)s.") % {"step": transition.label}):
+        if take_step(request, step, success=_("Done: %(step)s.") % {"step": transition.label}, form=form):
             return redirect(application)
     context = {"application": application, "transition": transition, "action": action, "form": form}
     return render(request, "programs/application_action.html", context)
@@ -160,6 +160,8 @@ def _take_step(application, action, user, data) -> bool:
         application_submit(application=application, by=user, comment=comment)
     elif action == "approve":
         return application_approve(application=application, by=user, amount=data["amount"], comment=comment).done
+    elif action == "reverse_payment":
+        return disbursement_reverse(application=application, by=user, reason=comment).done
     else:
         application_decide(application=application, action=action, by=user, comment=comment)
     return True
@@ -177,7 +179,7 @@ def disbursement_create(request, pk):
     form = DisbursementForm(request.POST or None, initial={"amount": application.approved_amount})
     if request.method == "POST" and form.is_valid():
         step = partial(disbursement_record, application=application, by=request.user, **form.cleaned_data)
-        if take_step(request, lambda: step().done, success=_("Payment recorded.")):
+        if take_step(request, lambda: step().done, success=_("Payment recorded."), form=form):
             return redirect(application)
     return render(request, "programs/disbursement_form.html", {"application": application, "form": form})
 

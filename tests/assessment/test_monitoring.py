@@ -24,10 +24,11 @@ VISIT_DUE = date(2026, 9, 9)
 
 
 def exit_file(file, caseworker, approver, action="propose_exit"):
-    """Propose on 1 April 2026, public notice 1 to 7 April, approved 8 April: followed up until 8 April 2027."""
-    file = file_transition(file=file, action=action, by=caseworker, comment="收入稳定", today=date(2026, 4, 1))
-    file = file_transition(file=file, action="start_exit_notice", by=caseworker, notice_start=date(2026, 4, 1),
-                           notice_end=date(2026, 4, 7))  # fmt: skip
+    """Propose on 31 March 2026, public notice 31 March to 7 April (five working days around 清明 4 to 6 April),
+    approved 8 April: followed up until 8 April 2027."""
+    file = file_transition(file=file, action=action, by=caseworker, comment="收入稳定", today=date(2026, 3, 31))
+    file = file_transition(file=file, action="start_exit_notice", by=caseworker, notice_start=date(2026, 3, 31),
+                           notice_end=date(2026, 4, 7), today=date(2026, 3, 31))  # fmt: skip
     return file_transition(file=file, action="approve_exit", by=approver, today=date(2026, 4, 8))
 
 

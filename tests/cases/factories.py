@@ -62,8 +62,11 @@ def make_active_file(household, caseworker, approver):
     """Walk a file through the whole filing workflow in 2026: notice 2 to 6 March, approved 9 March."""
     file = make_file(household, caseworker)
     file = file_transition(file=file, action="first_review", by=caseworker, today=date(2026, 3, 2))
-    file = file_transition(file=file, action="home_check", by=caseworker, authorization_signed=True)
     file = file_transition(
-        file=file, action="start_notice", by=caseworker, notice_start=date(2026, 3, 2), notice_end=date(2026, 3, 6)
+        file=file, action="home_check", by=caseworker, authorization_signed=True, today=date(2026, 3, 2)
     )
+    file = file_transition(
+        file=file, action="start_notice", by=caseworker, notice_start=date(2026, 3, 2), notice_end=date(2026, 3, 6),
+        today=date(2026, 3, 2),
+    )  # fmt: skip
     return file_transition(file=file, action="approve", by=approver, today=date(2026, 3, 9))

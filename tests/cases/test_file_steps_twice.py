@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 
 from cases.choices import FileStatus
 from cases.models import FileEvent, HardshipFile
@@ -12,8 +13,7 @@ from cases.services.files import TRANSITIONS, file_transition
 from tests.cases.factories import make_active_file, make_file
 
 ALREADY_DONE = "已完成，未作任何更改"
-NOTICE = {"notice_start": "2026-03-02", "notice_end": "2026-03-06"}
-EXIT_NOTICE = {"notice_start": "2026-10-05", "notice_end": "2026-10-09"}
+NOTICE = EXIT_NOTICE = {"notice_start": timezone.localdate().isoformat(), "notice_end": ""}
 REASON = {"comment": "理由"}
 NO_COMMENT = {"comment": ""}  # a browser always posts something (the CSRF token at least)
 
@@ -25,19 +25,20 @@ def _file_in(status, household, caseworker, approver):
         file = file_transition(file=make_file(household, caseworker), action="first_review", by=caseworker)
         if status == FileStatus.FIRST_REVIEWED:
             return file
-        file = file_transition(file=file, action="home_check", by=caseworker, authorization_signed=True)
+        file = file_transition(file=file, action="home_check", by=caseworker, authorization_signed=True,
+                               today=date(2026, 3, 2))  # fmt: skip
         if status == FileStatus.HOME_CHECKED:
             return file
         return file_transition(file=file, action="start_notice", by=caseworker, notice_start=date(2026, 3, 2),
-                               notice_end=date(2026, 3, 6))  # fmt: skip
+                               notice_end=date(2026, 3, 6), today=date(2026, 3, 2))  # fmt: skip
     file = make_active_file(household, caseworker, approver)
     if status == FileStatus.ACTIVE:
         return file
     file = file_transition(file=file, action="propose_exit", by=caseworker, comment="收入连续6个月高于低保")
     if status == FileStatus.EXIT_PROPOSED:
         return file
-    return file_transition(file=file, action="start_exit_notice", by=caseworker, notice_start=date(2026, 10, 5),
-                           notice_end=date(2026, 10, 9))  # fmt: skip
+    return file_transition(file=file, action="start_exit_notice", by=caseworker, notice_start=date(2026, 10, 12),
+                           notice_end=date(2026, 10, 16), today=date(2026, 10, 12))  # fmt: skip
 
 
 # (status before, action, who posts it, what is posted)

@@ -92,8 +92,9 @@ def file_in(status, household, caseworker, approver):
     """A file brought to `status` through the services."""
     if status in (FileStatus.APPLIED, FileStatus.FIRST_REVIEWED, FileStatus.HOME_CHECKED, FileStatus.NOTICE):
         file = make_file(household, caseworker)
-        steps = {"first_review": {}, "home_check": {"authorization_signed": True},
-                 "start_notice": {"notice_start": date(2026, 3, 2), "notice_end": date(2026, 3, 6)}}  # fmt: skip
+        steps = {"first_review": {}, "home_check": {"authorization_signed": True, "today": date(2026, 3, 2)},
+                 "start_notice": {"notice_start": date(2026, 3, 2), "notice_end": date(2026, 3, 6),
+                                  "today": date(2026, 3, 2)}}  # fmt: skip
         order = [FileStatus.APPLIED, FileStatus.FIRST_REVIEWED, FileStatus.HOME_CHECKED, FileStatus.NOTICE]
         for action, extra in list(steps.items())[: order.index(status)]:
             file = file_transition(file=file, action=action, by=caseworker, **extra)
@@ -106,12 +107,12 @@ def file_in(status, household, caseworker, approver):
     if status == FileStatus.EXIT_PROPOSED:
         return file
     file = file_transition(
-        file=file, action="start_exit_notice", by=caseworker, notice_start=date(2026, 10, 5),
-        notice_end=date(2026, 10, 9),
+        file=file, action="start_exit_notice", by=caseworker, notice_start=date(2026, 10, 12),
+        notice_end=date(2026, 10, 16), today=date(2026, 10, 12),
     )  # fmt: skip
     if status == FileStatus.EXIT_NOTICE:
         return file
-    file = file_transition(file=file, action="approve_exit", by=approver, today=date(2026, 10, 12))
+    file = file_transition(file=file, action="approve_exit", by=approver, today=date(2026, 10, 19))
     assert file.status == status
     return file
 
@@ -138,6 +139,8 @@ def test_every_action_in_every_status(status, action, household, caseworker, app
     if transition and Role.APPROVER not in transition.roles:
         actor = caseworker
     events_before = FileEvent.objects.count()
+    # A notice is recorded on its first day.
+    details = DETAILS | ({"today": DETAILS["notice_start"]} if action in {"start_notice", "start_exit_notice"} else {})
     if transition is None:
         # The step that brought the file here, taken again by someone who may take it, finds it done; any other
         # step is not possible.
@@ -145,10 +148,10 @@ def test_every_action_in_every_status(status, action, household, caseworker, app
         if file.events.order_by("-id").first().action == action:
             refused, actor = AlreadyDone, caseworker if Role.CASEWORKER in step_of(action).roles else approver
         with pytest.raises(refused):
-            file_transition(file=file, action=action, by=actor, **DETAILS)
+            file_transition(file=file, action=action, by=actor, **details)
         assert FileEvent.objects.count() == events_before
         return
-    result = file_transition(file=file, action=action, by=actor, **DETAILS)
+    result = file_transition(file=file, action=action, by=actor, **details)
     assert result.status == (transition.to or result.status)
     assert FileEvent.objects.count() == events_before + 1
 
@@ -180,8 +183,8 @@ def test_the_applicant_cannot_approve_even_as_an_approver(household, tree):
     file = make_file(household, both)
     for action, extra in [
         ("first_review", {}),
-        ("home_check", {"authorization_signed": True}),
-        ("start_notice", {"notice_start": date(2026, 3, 2), "notice_end": date(2026, 3, 6)}),
+        ("home_check", {"authorization_signed": True, "today": date(2026, 3, 2)}),
+        ("start_notice", {"notice_start": date(2026, 3, 2), "notice_end": date(2026, 3, 6), "today": date(2026, 3, 2)}),
     ]:
         file = file_transition(file=file, action=action, by=both, **extra)  # fmt: skip
     with pytest.raises(SeparationOfDuties):
@@ -218,10 +221,14 @@ def test_nth_working_day_skips_weekends():
 def test_a_notice_lasts_five_working_days(household, caseworker, approver, start, end, ok):
     file = file_in(FileStatus.HOME_CHECKED, household, caseworker, approver)
     if ok:
-        file_transition(file=file, action="start_notice", by=caseworker, notice_start=start, notice_end=end)
+        file_transition(
+            file=file, action="start_notice", by=caseworker, notice_start=start, notice_end=end, today=start
+        )
     else:
         with pytest.raises(DomainError):
-            file_transition(file=file, action="start_notice", by=caseworker, notice_start=start, notice_end=end)
+            file_transition(
+                file=file, action="start_notice", by=caseworker, notice_start=start, notice_end=end, today=start
+            )
 
 
 def test_approval_waits_for_the_end_of_the_notice(household, caseworker, approver):
@@ -255,24 +262,24 @@ def test_return_sends_the_file_back_to_the_applicant(household, caseworker, appr
 
 def test_exit_starts_follow_up_and_relief_is_its_own_end(household, caseworker, approver):
     exited = file_in(FileStatus.EXITED, household, caseworker, approver)
-    assert exited.closed_on == date(2026, 10, 12)
-    assert exited.follow_up_until == date(2027, 10, 12)
+    assert exited.closed_on == date(2026, 10, 19)
+    assert exited.follow_up_until == date(2027, 10, 19)
 
 
 def test_relief_ends_as_relieved(household, caseworker, approver):
     file = make_active_file(household, caseworker, approver)
     file = file_transition(file=file, action="propose_relief", by=caseworker, comment="重病无法脱困")
-    file = file_transition(file=file, action="start_exit_notice", by=approver, notice_start=date(2026, 10, 5),
-                           notice_end=date(2026, 10, 9))  # fmt: skip
-    file = file_transition(file=file, action="approve_exit", by=approver, today=date(2026, 10, 12))
+    file = file_transition(file=file, action="start_exit_notice", by=approver, notice_start=date(2026, 10, 12),
+                           notice_end=date(2026, 10, 16), today=date(2026, 10, 12))  # fmt: skip
+    file = file_transition(file=file, action="approve_exit", by=approver, today=date(2026, 10, 19))
     assert file.status == FileStatus.RELIEVED
 
 
 def test_the_proposer_of_an_exit_cannot_approve_it(household, caseworker, approver, tree):
     file = make_active_file(household, caseworker, approver)
     file = file_transition(file=file, action="propose_exit", by=caseworker, comment="x")
-    file = file_transition(file=file, action="start_exit_notice", by=caseworker, notice_start=date(2026, 10, 5),
-                           notice_end=date(2026, 10, 9))  # fmt: skip
+    file = file_transition(file=file, action="start_exit_notice", by=caseworker, notice_start=date(2026, 10, 12),
+                           notice_end=date(2026, 10, 16), today=date(2026, 10, 12))  # fmt: skip
     assert "approve_exit" in dict(available_actions(file, approver))
     assert "approve_exit" not in dict(available_actions(file, caseworker))
 

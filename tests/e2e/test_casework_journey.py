@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from cases.identity import check_character
+from cases.models import HardshipFile
 from cases.workdays import nth_working_day
 from tests.e2e.conftest import CHROMIUM_ARGS, PHONE, log_in  # noqa: F401
 
@@ -66,11 +67,17 @@ def test_register_apply_approve_visit(browser, live_server, demo_data):
 
     take_step(desk, "初审通过")
     take_step(desk, "完成入户核查", **{"#id_authorization_signed": True})
-    start = timezone.localdate() - timedelta(days=14)
-    take_step(desk, "开始公示", **{"#id_notice_start": start.isoformat(),
-                                   "#id_notice_end": nth_working_day(start, 5).isoformat()})  # fmt: skip
+    today = timezone.localdate()
+    take_step(desk, "开始公示", **{"#id_notice_start": today.isoformat()})  # the end follows from the working days
     assert "公示中" in desk.get_by_test_id("file-card").inner_text()
     household_url = desk.url
+    file = HardshipFile.objects.get(household__address="余姚市阳明街道新建路88号")
+    assert file.notice_end == nth_working_day(today, 5)
+    # The notice runs its working days: the approver comes back three weeks later.
+    weeks = timedelta(days=21)
+    HardshipFile.objects.filter(pk=file.pk).update(
+        home_checked_on=today - weeks, notice_start=today - weeks, notice_end=file.notice_end - weeks
+    )
 
     approver = new_page(browser, live_server, {"width": 1200, "height": 900})
     log_in(approver, "demo_approver")

@@ -24,3 +24,17 @@ def grant(program, household, caseworker, approver, amount=None, **figures):
         application.save(update_fields=["requested_amount"])
     application_submit(application=application, by=caseworker)
     return application_approve(application=application, by=approver).application
+
+
+def approved_on(application, day):
+    """As if the approval had been given on `day` (a payment cannot be dated before its approval)."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from programs.models import AidApplication
+
+    decided_at = timezone.make_aware(datetime.combine(day, time(9)))
+    AidApplication.objects.filter(pk=application.pk).update(decided_at=decided_at)
+    application.decided_at = decided_at
+    return application

@@ -5,12 +5,15 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils import timezone
 
+from accounts.roles import Role
 from programs.choices import ApplicationStatus as S
 from programs.choices import ProgramKind
 from programs.models import AidApplication, ApplicationEvent, Disbursement
 from programs.services.applications import TRANSITIONS, application_decide, application_submit
-from programs.services.money import application_approve, holiday_batch_generate
+from programs.services.money import application_approve, disbursement_record, holiday_batch_generate
+from tests.factories import UserFactory
 from tests.programs.factories import make_program
 from tests.programs.helpers import apply
 
@@ -27,8 +30,12 @@ def _application_in(status, program, household, caseworker, approver):
     application_submit(application=application, by=caseworker)
     if status == S.RETURNED:
         application_decide(application=application, action="return", by=approver, comment="补材料")
-    if status == S.APPROVED:
+    if status in (S.APPROVED, S.DISBURSED):
         application_approve(application=application, by=approver)
+    if status == S.DISBURSED:
+        # Recorded by a colleague: the approver who reverses it did not record it.
+        payer = UserFactory(username="payer", organization=approver.organization, role=Role.APPROVER)
+        disbursement_record(application=application, by=payer, paid_on=timezone.localdate(), method="cash")
     return application
 
 
@@ -40,6 +47,7 @@ STEPS = [
     (S.SUBMITTED, "reject", "approver", REASON, S.REJECTED),
     (S.SUBMITTED, "return", "approver", REASON, S.RETURNED),
     (S.APPROVED, "cancel", "approver", REASON, S.CANCELLED),
+    (S.DISBURSED, "reverse_payment", "approver", REASON, S.REVERSED),
 ]
 
 
@@ -80,7 +88,8 @@ def test_a_second_payment_is_already_done_and_pays_once(client, illness_program,
     application = _application_in(S.APPROVED, illness_program, active_file.household, caseworker, approver)
     client.force_login(approver)
     url = f"/aid/{application.pk}/pay/"
-    payment = {"paid_on": "2026-06-02", "method": "bank_transfer", "amount": "4000", "reference": "农行代发"}
+    payment = {"paid_on": timezone.localdate().isoformat(), "method": "bank_transfer", "amount": "4000",
+               "reference": "农行代发"}  # fmt: skip
     assert client.post(url, payment).status_code == 302
     assert_already_done(client.post(url, payment), application.get_absolute_url())
     assert_already_done(client.get(url), application.get_absolute_url())

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.errors import AlreadyDone, DomainError
 from accounts.roles import Role
@@ -20,7 +21,7 @@ from programs.services.applications import (
 )
 from programs.services.money import application_approve, disbursement_record
 from tests.factories import UserFactory
-from tests.programs.factories import TODAY, make_program
+from tests.programs.factories import make_program
 from tests.programs.helpers import apply
 
 
@@ -132,7 +133,9 @@ class TestAllowedSteps:
         assert cancelled.history.count() == 4
 
     def test_an_approval_is_paid(self, approved, approver):
-        outcome = disbursement_record(application=approved, by=approver, paid_on=TODAY, method="bank_transfer")
+        outcome = disbursement_record(
+            application=approved, by=approver, paid_on=timezone.localdate(), method="bank_transfer"
+        )
         assert outcome.done
         assert reload(approved).status == S.DISBURSED
         assert steps(approved)[-1] == ("disburse", S.APPROVED, S.DISBURSED)
@@ -143,7 +146,7 @@ class TestAllowedSteps:
         application_decide(application=draft, action="return", by=approver, comment="补材料")
         application_submit(application=draft, by=caseworker)
         application_approve(application=draft, by=approver)
-        disbursement_record(application=draft, by=approver, paid_on=TODAY, method="cash")
+        disbursement_record(application=draft, by=approver, paid_on=timezone.localdate(), method="cash")
         assert [action for action, _from, _to in steps(draft)] == [
             "create", "submit", "return", "resubmit", "approve", "disburse",
         ]  # fmt: skip
@@ -188,13 +191,13 @@ class TestStepsTheStatusForbids:
     def test_a_cancelled_approval_cannot_be_paid_or_approved_again(self, approved, caseworker, approver):
         application_decide(application=approved, action="cancel", by=approver, comment="重复")
         with pytest.raises(TransitionNotAllowed):
-            disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
+            disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="cash")
         with pytest.raises(TransitionNotAllowed):
             application_approve(application=approved, by=approver)
         assert reload(approved).status == S.CANCELLED
 
     def test_a_paid_application_cannot_be_cancelled(self, approved, caseworker, approver):
-        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
+        disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="cash")
         with pytest.raises(TransitionNotAllowed):
             application_decide(application=approved, action="cancel", by=approver, comment="x")
         assert reload(approved).status == S.DISBURSED
@@ -248,7 +251,7 @@ class TestRoles:
 
     def test_a_leader_cannot_record_a_payment(self, approved, leader):
         with pytest.raises(TransitionNotAllowed):
-            disbursement_record(application=approved, by=leader, paid_on=TODAY, method="cash")
+            disbursement_record(application=approved, by=leader, paid_on=timezone.localdate(), method="cash")
         assert reload(approved).status == S.APPROVED
 
     def test_available_actions_follow_role_and_status(self, submitted, caseworker, approver, leader):
@@ -284,7 +287,7 @@ class TestScope:
 
     def test_an_outsider_cannot_record_a_payment(self, approved, outsider):
         with pytest.raises(TransitionNotAllowed):
-            disbursement_record(application=approved, by=outsider, paid_on=TODAY, method="cash")
+            disbursement_record(application=approved, by=outsider, paid_on=timezone.localdate(), method="cash")
         assert reload(approved).status == S.APPROVED
 
     def test_an_approver_of_a_street_below_the_tier_cannot_approve(self, submitted, tree):
@@ -426,4 +429,5 @@ def test_the_transition_table_has_these_steps_and_no_others():
         (S.SUBMITTED, "approve", S.APPROVED),
         (S.SUBMITTED, "reject", S.REJECTED),
         (S.APPROVED, "cancel", S.CANCELLED),
+        (S.DISBURSED, "reverse_payment", S.REVERSED),
     }

@@ -18,7 +18,7 @@ from programs.models import AidApplication, Budget, Disbursement
 from programs.services.applications import application_decide, application_submit
 from programs.services.money import application_approve, budget_used, disbursement_record
 from tests.cases.factories import make_active_file, make_household
-from tests.programs.factories import TODAY, make_budget, make_program
+from tests.programs.factories import make_budget, make_program
 from tests.programs.helpers import apply
 
 
@@ -139,7 +139,7 @@ class TestApproval:
         assert application.status == S.APPROVED
         assert application.approved_amount == Decimal("0.00") and application.budget is None
         with pytest.raises(TransitionNotAllowed):
-            disbursement_record(application=application, by=approver, paid_on=TODAY, method="cash")
+            disbursement_record(application=application, by=approver, paid_on=timezone.localdate(), method="cash")
 
 
 class TestApprovalIsIdempotent:
@@ -159,7 +159,7 @@ class TestApprovalIsIdempotent:
         assert (application.approved_amount, application.decided_by) == (Decimal("4000.00"), approver)
 
     def test_approving_a_paid_application_changes_nothing(self, approved, approver, caseworker):
-        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
+        disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="cash")
         assert not application_approve(application=approved, by=approver).done
         assert reload(approved).status == S.DISBURSED
         assert approved.events.filter(action="approve").count() == 1
@@ -168,25 +168,27 @@ class TestApprovalIsIdempotent:
 class TestDisbursement:
     def test_paying_moves_the_money_from_committed_to_paid(self, approved, approver, county_budget):
         assert usage(county_budget)[:2] == (Decimal("4000.00"), Decimal("0.00"))
-        outcome = disbursement_record(application=approved, by=approver, paid_on=TODAY, method="bank_transfer",
+        outcome = disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="bank_transfer",
                                       reference="农行凭证 0012")  # fmt: skip
         assert outcome.done
         assert reload(approved).status == S.DISBURSED
         disbursement = Disbursement.objects.get(application=approved)
         assert (disbursement.amount, disbursement.paid_on, disbursement.recorded_by) == (
-            Decimal("4000.00"), TODAY, approver,
+            Decimal("4000.00"), timezone.localdate(), approver,
         )  # fmt: skip
         assert disbursement.org_path == approved.org_path
         assert usage(county_budget) == (Decimal("0.00"), Decimal("4000.00"), Decimal("996000.00"))
         assert budget_used(county_budget) == Decimal("4000.00")
 
     def test_a_partial_payment_releases_the_rest(self, approved, approver, county_budget):
-        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash", amount=Decimal("3000"))
+        disbursement_record(
+            application=approved, by=approver, paid_on=timezone.localdate(), method="cash", amount=Decimal("3000")
+        )
         assert usage(county_budget) == (Decimal("0.00"), Decimal("3000.00"), Decimal("997000.00"))
 
     def test_paying_twice_pays_once(self, approved, approver, second_approver, county_budget):
-        first = disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
-        second = disbursement_record(application=approved, by=second_approver, paid_on=TODAY, method="bank_transfer",
+        first = disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="cash")
+        second = disbursement_record(application=approved, by=second_approver, paid_on=timezone.localdate(), method="bank_transfer",
                                      amount=Decimal("1000"))  # fmt: skip
         assert (first.done, second.done) == (True, False)
         assert Disbursement.objects.filter(application=approved).count() == 1
@@ -196,14 +198,16 @@ class TestDisbursement:
 
     def test_more_than_the_approved_amount_is_refused(self, approved, approver):
         with pytest.raises(DomainError):
-            disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash",
+            disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="cash",
                                 amount=Decimal("4000.01"))  # fmt: skip
         assert reload(approved).status == S.APPROVED
         assert not Disbursement.objects.exists()
 
     def test_nothing_is_not_a_payment(self, approved, approver):
         with pytest.raises(DomainError):
-            disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash", amount=Decimal("0"))
+            disbursement_record(
+                application=approved, by=approver, paid_on=timezone.localdate(), method="cash", amount=Decimal("0")
+            )
         assert not Disbursement.objects.exists()
 
     def test_a_date_in_the_future_is_refused(self, approved, approver):
@@ -219,12 +223,12 @@ class TestDisbursement:
 
     def test_an_unknown_method_is_refused(self, approved, approver):
         with pytest.raises(DomainError):
-            disbursement_record(application=approved, by=approver, paid_on=TODAY, method="paypal")
+            disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="paypal")
         assert not Disbursement.objects.exists()
 
     def test_a_submitted_application_cannot_be_paid(self, submitted, approver):
         with pytest.raises(TransitionNotAllowed):
-            disbursement_record(application=submitted, by=approver, paid_on=TODAY, method="cash")
+            disbursement_record(application=submitted, by=approver, paid_on=timezone.localdate(), method="cash")
         assert not Disbursement.objects.exists()
 
 
@@ -233,7 +237,7 @@ class TestSnapshot:
         household = active_file.household
         household_update(household=household, by=caseworker,
                          fields={"bank_name": "中国农业银行", "bank_account": "6228480012345678"})  # fmt: skip
-        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="bank_transfer")
+        disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="bank_transfer")
         head = household.members.get(relation="head")
 
         household_update(household=Household.objects.get(pk=household.pk), by=caseworker,
@@ -250,7 +254,7 @@ class TestSnapshot:
         assert snapshot["household_code"] == household.code
 
     def test_the_id_number_is_masked(self, approved, approver):
-        disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
+        disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="cash")
         id_number = approved.beneficiary.id_number
         snapshot = Disbursement.objects.get(application=approved).snapshot
         assert snapshot["beneficiary_id_masked"] == id_number[:4] + "*" * 10 + id_number[-4:]
@@ -319,9 +323,9 @@ def test_a_retry_by_someone_who_may_not_approve_is_refused_not_reported_as_done(
 
 
 def test_a_retried_payment_by_an_outsider_is_refused(approved, approver, outsider):
-    disbursement_record(application=approved, by=approver, paid_on=TODAY, method="cash")
+    disbursement_record(application=approved, by=approver, paid_on=timezone.localdate(), method="cash")
     with pytest.raises(TransitionNotAllowed):
-        disbursement_record(application=approved, by=outsider, paid_on=TODAY, method="cash")
+        disbursement_record(application=approved, by=outsider, paid_on=timezone.localdate(), method="cash")
 
 
 def test_a_money_program_is_not_approved_for_zero(submitted, approver):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from programs.choices import ApplicationStatus, ProgramKind
 from programs.models import AidApplication, ApplicationAttachment
@@ -26,7 +27,7 @@ def paid_application(illness_program, active_file, caseworker, approver, setting
                         attachments=[SimpleUploadedFile("invoice.png", PNG, "image/png")])  # fmt: skip
     application_submit(application=application, by=caseworker)
     application_approve(application=application, by=approver)
-    disbursement_record(application=application, by=approver, paid_on=date(2026, 6, 2), method="bank_transfer")
+    disbursement_record(application=application, by=approver, paid_on=timezone.localdate(), method="bank_transfer")
     return application
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.roles import Role
 from programs.choices import ApplicationStatus as S
@@ -15,7 +16,7 @@ from programs.services.applications import application_submit
 from programs.services.money import application_approve, disbursement_record, holiday_batch_approve
 from programs.services.money import holiday_batch_generate as generate
 from tests.factories import UserFactory
-from tests.programs.factories import TODAY, make_program
+from tests.programs.factories import make_program
 from tests.programs.helpers import apply
 
 
@@ -40,7 +41,7 @@ def approved(illness_program, active_file, caseworker, approver):
 
 
 def pay(application, by):
-    return disbursement_record(application=application, by=by, paid_on=TODAY, method="bank_transfer")
+    return disbursement_record(application=application, by=by, paid_on=timezone.localdate(), method="bank_transfer")
 
 
 def assert_unpaid(application):
@@ -96,7 +97,8 @@ class TestService:
 
 
 class TestPage:
-    PAYMENT = {"paid_on": "2026-06-02", "method": "bank_transfer", "amount": "4000", "reference": "农行代发"}
+    PAYMENT = {"paid_on": timezone.localdate().isoformat(), "method": "bank_transfer", "amount": "4000",
+               "reference": "农行代发"}  # fmt: skip
 
     def test_the_caseworker_sees_no_pay_button_and_gets_404(self, client, approved, caseworker):
         client.force_login(caseworker)

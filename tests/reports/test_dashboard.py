@@ -23,7 +23,7 @@ from programs.services.money import disbursement_record
 from tests.cases.factories import LOW_INCOME, make_active_file, make_file, make_household, make_standard
 from tests.factories import UserFactory
 from tests.programs.factories import make_program, make_tiers
-from tests.programs.helpers import apply, grant
+from tests.programs.helpers import apply, approved_on, grant
 
 PAGE = "/dashboard/"
 YEAR = 2026
@@ -63,7 +63,8 @@ def county_data(tree, caseworker, approver, outsider):
     program = make_program(tree["county"], ProgramKind.CRITICAL_ILLNESS, year=YEAR, budget="100000")
     figures = {"disease": program.diseases.get(name="恶性肿瘤"), "out_of_pocket_cost": Decimal("30000")}
     paid = grant(program, first.household, caseworker, approver, **figures)
-    disbursement_record(application=paid, by=approver, paid_on=date(YEAR, 6, 1), method="bank_transfer")
+    disbursement_record(application=approved_on(paid, date(YEAR, 6, 1)), by=approver, paid_on=date(YEAR, 6, 1),
+                        method="bank_transfer")  # fmt: skip
     application_submit(application=apply(program, second.household, caseworker, **figures), by=caseworker)
 
     other_caseworker = UserFactory(organization=tree["sibling_county"], role=Role.CASEWORKER)
@@ -75,7 +76,8 @@ def county_data(tree, caseworker, approver, outsider):
     their_program = make_program(tree["sibling_county"], ProgramKind.CRITICAL_ILLNESS, year=YEAR)
     their_paid = grant(their_program, theirs.household, other_caseworker, other_approver,
                        disease=their_program.diseases.first(), out_of_pocket_cost=Decimal("30000"))  # fmt: skip
-    disbursement_record(application=their_paid, by=other_approver, paid_on=date(YEAR, 6, 1), method="cash")
+    disbursement_record(application=approved_on(their_paid, date(YEAR, 6, 1)), by=other_approver,
+                        paid_on=date(YEAR, 6, 1), method="cash")  # fmt: skip
     return {"program": program, "paid": paid}
 
 
@@ -274,16 +276,16 @@ def test_payments_and_applications_waiting_are_counted_from_their_own_rows(clien
 def filed_on(file, caseworker, approver, on):
     """Walk an applied file to active: notice from `on` (a Monday) for two weeks, approved two weeks after `on`."""
     file = file_transition(file=file, action="first_review", by=caseworker, today=on)
-    file = file_transition(file=file, action="home_check", by=caseworker, authorization_signed=True)
+    file = file_transition(file=file, action="home_check", by=caseworker, authorization_signed=True, today=on)
     file = file_transition(file=file, action="start_notice", by=caseworker, notice_start=on,
-                           notice_end=on + timedelta(days=9))  # fmt: skip
+                           notice_end=on + timedelta(days=9), today=on)  # fmt: skip
     return file_transition(file=file, action="approve", by=approver, today=on + timedelta(days=14))
 
 
 def exited_on(file, caseworker, approver, on):
     file = file_transition(file=file, action="propose_exit", by=caseworker, comment="就业稳定")
     file = file_transition(file=file, action="start_exit_notice", by=approver, notice_start=on,
-                           notice_end=on + timedelta(days=9))  # fmt: skip
+                           notice_end=on + timedelta(days=9), today=on)  # fmt: skip
     return file_transition(file=file, action="approve_exit", by=approver, today=on + timedelta(days=14))
 
 

@@ -27,7 +27,7 @@ from reports.models import ExportLog, LedgerKind
 from tests.cases.factories import make_active_file, make_household, make_id_number, make_standard, member_values
 from tests.factories import UserFactory
 from tests.programs.factories import make_program, make_tiers
-from tests.programs.helpers import grant
+from tests.programs.helpers import approved_on, grant
 
 YEAR = 2026
 PHONE = "13812345678"
@@ -76,7 +76,7 @@ def outsider_file(tree, standard, outsider, outsider_approver):
 def payment(tree, files, caseworker, approver):
     make_tiers()
     program = make_program(tree["county"], ProgramKind.HOLIDAY)
-    application = grant(program, files[0].household, caseworker, approver)
+    application = approved_on(grant(program, files[0].household, caseworker, approver), date(YEAR, 6, 1))
     disbursement_record(
         application=application, by=approver, paid_on=date(YEAR, 6, 1), method="bank_transfer",
         reference=REFERENCE_INJECTION,
@@ -471,13 +471,14 @@ def test_a_household_that_exited_and_returned_has_two_rows_but_its_members_once(
     filed_household(tree["street_a"], caseworker, approver, address="余姚市阳明街道另一户")  # a neighbour between them
     first = file_transition(file=first, action="propose_exit", by=caseworker, comment="收入稳定")
     first = file_transition(file=first, action="start_exit_notice", by=caseworker, notice_start=date(YEAR, 5, 4),
-                            notice_end=date(YEAR, 5, 8))  # fmt: skip
+                            notice_end=date(YEAR, 5, 11), today=date(YEAR, 5, 4))  # fmt: skip
     first = file_transition(file=first, action="approve_exit", by=approver, today=date(YEAR, 5, 12))
     returned = file_refile_returned(previous_file=first, by=caseworker, finances=Finances(wages=Decimal("24000")),
                                     level="county", primary_cause=6, secondary_causes=[], contact_person=caseworker,
                                     today=date(YEAR, 6, 1))  # fmt: skip
-    for action, extra in [("first_review", {}), ("home_check", {"authorization_signed": True}),
-                          ("start_notice", {"notice_start": date(YEAR, 6, 1), "notice_end": date(YEAR, 6, 5)}),
+    for action, extra in [("first_review", {}), ("home_check", {"authorization_signed": True, "today": date(YEAR, 6, 1)}),
+                          ("start_notice", {"notice_start": date(YEAR, 6, 1), "notice_end": date(YEAR, 6, 5),
+                                            "today": date(YEAR, 6, 1)}),
                           ("approve", {"today": date(YEAR, 6, 8)})]:  # fmt: skip
         returned = file_transition(file=returned, action=action, by=approver if action == "approve" else caseworker,
                                    **extra)  # fmt: skip
