@@ -167,7 +167,7 @@ class AidApplication(ScopedModel):
             return _("Record the payment") if self.program.pays_money else None
         return {
             ApplicationStatus.DRAFT: _("Submit for approval"),
-            ApplicationStatus.SUBMITTED: _("Awaiting approval"),
+            ApplicationStatus.SUBMITTED: _("Approve, return or reject"),
             ApplicationStatus.RETURNED: _("Correct and resubmit"),
         }.get(self.status)
 
