@@ -6,12 +6,20 @@ from datetime import date
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from cases.choices import Relation, WorkStatus
 from cases.returned import returned_count
 from cases.services.files import file_transition
 from tests.cases.factories import make_file, make_household, member_values
 
+
+def zh(text) -> str:
+    with translation.override("zh-hans"):
+        return str(text)
+
+
+RETURNED = zh(translation.gettext_lazy("Returned for correction"))  # the wording is another concern's
 RETURNED_BADGE = re.compile(r'data-testid="nav-badge">(\d+)<span class="visually-hidden"> 条退回给我')
 
 
@@ -49,7 +57,7 @@ def test_it_lists_a_file_returned_for_correction_with_its_reason_and_the_head(cl
     section = html[html.index('data-testid="returned"') : html.index('data-testid="visits-due"')]
     assert "王秀英" in section and file.number in section
     assert "住房面积与房产证不符，请核实" in section  # the reason: health data or not, the caseworker may read it
-    assert "已退回修改" in section and 'data-new="1"' in section
+    assert RETURNED in section and 'data-new="1"' in section
     assert file.household.address not in section
 
 

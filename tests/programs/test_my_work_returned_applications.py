@@ -4,11 +4,19 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from programs.services.applications import application_decide, application_submit
 from programs.services.money import application_approve
 from tests.programs.helpers import apply
 
+
+def zh(text) -> str:
+    with translation.override("zh-hans"):
+        return str(text)
+
+
+RETURNED = zh(translation.gettext_lazy("Returned for correction"))  # the wording is another concern's
 RETURNED_BADGE = re.compile(r'data-testid="nav-badge">(\d+)<span class="visually-hidden"> 条退回给我')
 
 
@@ -38,7 +46,7 @@ def test_a_returned_application_shows_with_its_reason_program_and_head(client, s
     assert RETURNED_BADGE.search(page(client, caseworker, "/")).group(1) == "1"
     returned = section(page(client, caseworker))
     assert "缺恶性肿瘤诊断证明" in returned and submitted.program.name in returned
-    assert submitted.household.display_name in returned and "已退回修改" in returned
+    assert submitted.household.display_name in returned and RETURNED in returned
     assert f'href="{submitted.get_absolute_url()}"' in returned
 
 
