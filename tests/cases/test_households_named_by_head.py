@@ -85,3 +85,11 @@ def test_a_household_without_an_active_head_is_named_by_its_address(filed):
     household.members.filter(relation=Relation.HEAD).update(is_active=False)
     household.refresh_from_db()
     assert household.display_name == ADDRESS
+
+
+def test_the_household_page_and_the_step_forms_name_the_head(client, filed, caseworker):
+    html = page(client, caseworker, filed.household.get_absolute_url())
+    assert "<title>王秀英</title>" in html
+    assert '<li class="breadcrumb-item active">王秀英</li>' in html
+    html = page(client, caseworker, f"/files/{filed.pk}/visits/new/")
+    assert f"{filed.number} · 王秀英 · {ADDRESS}" in html

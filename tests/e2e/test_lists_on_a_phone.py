@@ -88,7 +88,9 @@ def lists(demo_data):
     for action, extra in (("first_review", {}), ("home_check", {"authorization_signed": True})):
         noticed = file_transition(file=noticed, action=action, by=caseworker, **extra)
     today = timezone.localdate()
-    file_transition(file=noticed, action="start_notice", by=caseworker, notice_start=today, notice_end=today + timedelta(days=14))
+    file_transition(
+        file=noticed, action="start_notice", by=caseworker, notice_start=today, notice_end=today + timedelta(days=14)
+    )
     returned = make_file(make_household(street, caseworker), caseworker)
     returned = file_transition(file=returned, action="first_review", by=caseworker)
     file_transition(file=returned, action="return", by=approver, comment="请补充收入证明")
