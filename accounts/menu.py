@@ -104,12 +104,16 @@ class Badge:
     label: Promise  # what the number counts, read out by screen readers
 
 
-_badges: dict[str, Badge] = {}
+_badges: dict[str, list[Badge]] = {}
 
 
 def register_badge(url_name: str, count: Callable, label: Promise) -> None:
-    """Show `count(user)` beside the menu entry of `url_name` in the navigation bar, when it is not zero."""
-    _badges[url_name] = Badge(count, label)
+    """Show `count(user)` beside the menu entry of `url_name` in the navigation bar, when it is not zero.
+
+    An entry may have several badges (open alerts, items that came back), each shown with its own label."""
+    badges = _badges.setdefault(url_name, [])
+    if not any(badge.count is count for badge in badges):
+        badges.append(Badge(count, label))
 
 
 class NavLink:
@@ -123,15 +127,11 @@ class NavLink:
     def url(self) -> str | None:
         return self.entry.url
 
-    @property
-    def badge_label(self) -> Promise | None:
-        badge = _badges.get(self.entry.url_name)
-        return badge.label if badge else None
-
     @cached_property
-    def badge(self) -> int:
-        badge = _badges.get(self.entry.url_name)
-        return badge.count(self.user) if badge else 0
+    def badges(self) -> list[tuple[int, Promise]]:
+        """(count, label) of each badge of the entry that is not zero."""
+        counted = [(badge.count(self.user), badge.label) for badge in _badges.get(self.entry.url_name, [])]
+        return [(count, label) for count, label in counted if count]
 
 
 def navigation_for(user) -> list[NavLink]:

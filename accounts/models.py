@@ -141,8 +141,10 @@ class User(AbstractUser):
     organization = models.ForeignKey(
         Organization, verbose_name=_("union"), on_delete=models.PROTECT, related_name="users"
     )
+    # What came back to a caseworker (returned, rejected) is new until they next open My work.
+    my_work_seen_at = models.DateTimeField(_("My work last opened"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "my_work_seen_at"])
     objects = BangfuUserManager()
 
     REQUIRED_FIELDS = ["organization"]

@@ -23,6 +23,7 @@ from assessment.choices import AlertKind
 from assessment.models import Alert
 from cases.choices import FILED_STATUSES, OPEN_STATUSES, Cause, FileStatus, Health, MeasureStatus
 from cases.models import HardshipFile, IncomeAssessment, Member
+from cases.models.households import heads_prefetch
 
 CLOSED_OUT = [FileStatus.EXITED, FileStatus.RELIEVED]
 OPEN_MEASURES = [MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS]
@@ -181,7 +182,10 @@ def my_open_alert_count(user: User) -> int:
 def my_work_alerts(context: dict) -> None:
     """The My work page's alerts panel: oldest first, with the one-click re-file of a household that fell back."""
     alerts = list(
-        my_open_alerts(context["user"]).select_related("file__household").order_by("created_at", "id")[:MY_WORK_LIMIT]
+        my_open_alerts(context["user"])
+        .select_related("file__household")
+        .prefetch_related(heads_prefetch("file__household__members"))
+        .order_by("created_at", "id")[:MY_WORK_LIMIT]
     )
     for alert in alerts:
         file = alert.file

@@ -25,6 +25,7 @@ from assessment.forms import AssessmentFilterForm, AssessmentStartForm, years_of
 from assessment.models import AnnualSummary, AssessmentRun, HouseholdAssessment
 from assessment.services import assessment_resume, assessment_start
 from cases.choices import FileStatus
+from cases.models.households import heads_prefetch
 from cases.services.files import TRANSITIONS, file_transition
 from programs.choices import ProgramKind
 
@@ -64,6 +65,7 @@ def assessment_page(request):
         HouseholdAssessment.objects.visible_to(request.user)
         .filter(org_path__startswith=union.path, year=year)
         .select_related("file__household", "file__organization")
+        .prefetch_related(heads_prefetch("file__household__members"))
     )
     if form.cleaned_data.get("recommendation"):
         assessments = assessments.filter(recommendation=form.cleaned_data["recommendation"])

@@ -23,7 +23,15 @@ class LocalStandardAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         (_("Working age"), {"fields": ["working_age_from", "working_age_to"]}),
         (
             _("Time limits"),
-            {"fields": ["visit_interval_months", "notice_working_days", "follow_up_months", "exit_months"]},
+            {
+                "fields": [
+                    "visit_interval_months",
+                    "notice_working_days",
+                    "notice_grace_days",
+                    "follow_up_months",
+                    "exit_months",
+                ]
+            },
         ),
     ]
 

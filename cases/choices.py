@@ -213,3 +213,14 @@ class VisitKind(models.TextChoices):
     EXIT_CHECK = "exit_check", _("Exit check")
     EMERGENCY = "emergency", _("Emergency")
     FOLLOW_UP = "follow_up", _("Post-exit follow-up")
+
+
+# What happens next to a file in each open status (the list pages' "next step"); an active file's is its next visit.
+NEXT_STEPS = {
+    FileStatus.APPLIED: _("Pass first review"),
+    FileStatus.FIRST_REVIEWED: _("Record home check"),
+    FileStatus.HOME_CHECKED: _("Start public notice"),
+    FileStatus.NOTICE: _("Approve filing"),
+    FileStatus.EXIT_PROPOSED: _("Start exit public notice"),
+    FileStatus.EXIT_NOTICE: _("Approve exit"),
+}

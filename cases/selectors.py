@@ -55,6 +55,7 @@ def household_page_context(household, user) -> dict:
 
     today = timezone.localdate()
     members = list(household.members.active().order_by("id"))
+    household.heads = [member for member in members if member.is_head]  # Household.display_name reads it
     file = household.current_file
     if file is not None:
         file = type(file).objects.select_related("contact_person", "previous_file").get(pk=file.pk)

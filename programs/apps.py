@@ -7,7 +7,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Aid programs")
 
     def ready(self):
-        from cases.extensions import register_household_page_provider
-        from programs.selectors import household_aid
+        from cases.extensions import register_household_page_provider, register_returned_source
+        from programs.selectors import household_aid, returned_applications
 
         register_household_page_provider(household_aid)
+        register_returned_source(returned_applications, "programs/_returned_application.html", "application__household")

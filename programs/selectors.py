@@ -1,17 +1,19 @@
 """Reads that the programs pages share: already scoped, already joined."""
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 
 from accounts.roles import Role
+from cases.models.households import heads_prefetch
 from programs.choices import ApplicationStatus
-from programs.models import AidApplication, Program
+from programs.models import AidApplication, ApplicationEvent, Program
 
 
 def applications_for_list(user):
     return (
         AidApplication.objects.visible_to(user)
         .select_related("program", "household", "beneficiary", "organization", "disbursement")
+        .prefetch_related(heads_prefetch("household__members"))
         .order_by("-created_at", "-id")
     )
 
@@ -22,7 +24,21 @@ def inbox_for(user):
         AidApplication.objects.visible_to(user)
         .filter(status=ApplicationStatus.SUBMITTED, approval_organization=user.organization)
         .select_related("program", "household", "beneficiary", "organization", "submitted_by")
+        .prefetch_related(heads_prefetch("household__members"))
         .order_by("submitted_at", "id")
+    )
+
+
+def returned_applications(user):
+    """Steps by which an application the user made or sent was returned or rejected by another (for My work)."""
+    from cases.returned import RETURN_ACTIONS
+
+    return (
+        ApplicationEvent.objects.visible_to(user)
+        .filter(action__in=RETURN_ACTIONS)
+        .filter(Q(application__created_by=user) | Q(application__submitted_by=user))
+        .exclude(by=user)
+        .select_related("by", "application__program", "application__household", "application__beneficiary")
     )
 
 

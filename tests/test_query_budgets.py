@@ -124,6 +124,32 @@ def test_the_visit_form_with_the_open_measures(client, active_file, caseworker, 
     assert response.content.decode().count('name="measures_checked"') == 10
 
 
+def test_my_work_with_what_came_back_and_the_measures_due(client, tree, active_file, caseworker, approver, constant):
+    from tests.cases.test_my_work_returned import returned_file
+
+    plan = plan_save(file=active_file, year=2026, goals="稳定就业", by=caseworker)
+    add_measures(plan, caseworker, 1)
+    returned_file(tree, caseworker, approver)
+    client.force_login(caseworker)
+
+    def add_rows():
+        add_measures(plan, caseworker, 4)
+        for head in ("赵建国", "孙丽", "周强", "吴芳"):
+            returned_file(tree, caseworker, approver, head=head)
+
+    response = constant("/work/", add_rows, budget=22)
+    assert response.content.decode().count('data-testid="returned-item"') == 5
+
+
+def test_the_count_of_what_came_back_beside_my_work(client, tree, standard, caseworker, approver, constant):
+    from tests.cases.test_my_work_returned import returned_badge, returned_file
+
+    returned_file(tree, caseworker, approver)
+    client.force_login(caseworker)
+    add_rows = lambda: [returned_file(tree, caseworker, approver, head=head) for head in ("赵建国", "孙丽")]  # noqa: E731
+    assert returned_badge(constant("/", add_rows, budget=10).content.decode()) == 3
+
+
 # ---- programs ------------------------------------------------------------------------------------------------------
 
 

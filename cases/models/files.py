@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 from accounts.scoping import ScopedModel, ScopedQuerySet
 from cases.choices import (
     FILED_STATUSES,
+    NEXT_STEPS,
     OPEN_STATUSES,
     CancelReason,
     Category,
@@ -96,6 +97,11 @@ class HardshipFile(ScopedModel):
     @property
     def is_filed(self) -> bool:
         return self.status in FILED_STATUSES
+
+    @property
+    def next_step(self):
+        """The step the file waits for, or None (an active file waits for its next visit, a closed one for nothing)."""
+        return NEXT_STEPS.get(self.status)
 
     def secondary_cause_labels(self) -> list[str]:
         labels = dict(Cause.choices)

@@ -82,6 +82,14 @@ class Household(ScopedModel):
     def __str__(self):
         return self.address
 
+    @property
+    def display_name(self) -> str:
+        """How people call a household: by its head's name (户主姓名), read from `heads` when a list prefetched it."""
+        heads = getattr(self, "heads", None)
+        if heads is None:
+            self.heads = heads = list(self.members.filter(relation=Relation.HEAD, is_active=True)[:1])
+        return heads[0].name if heads else self.address
+
     def get_absolute_url(self):
         from django.urls import reverse
 
@@ -185,3 +193,10 @@ class Member(models.Model):
             and self.health in (Health.HEALTHY, Health.CHRONIC)
             and standard.working_age_from <= self.age_on(day) < standard.working_age_to
         )
+
+
+def heads_prefetch(lookup: str = "members") -> models.Prefetch:
+    """Prefetches the active head as `heads` on the households at `lookup` (e.g. "household__members"), for
+    `Household.display_name` in lists: one query per list, whatever its length."""
+    heads = Member.objects.filter(relation=Relation.HEAD, is_active=True)
+    return models.Prefetch(lookup, queryset=heads, to_attr="heads")

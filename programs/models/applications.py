@@ -166,6 +166,18 @@ class AidApplication(ScopedModel):
         return self.status in EDITABLE_STATUSES
 
     @property
+    def next_step(self):
+        """The step the application waits for, or None once it is closed (paid, rejected, cancelled, or granted as a
+        service)."""
+        if self.status == ApplicationStatus.APPROVED:
+            return _("Record the payment") if self.program.pays_money else None
+        return {
+            ApplicationStatus.DRAFT: _("Submit for approval"),
+            ApplicationStatus.SUBMITTED: _("Approve, return or reject"),
+            ApplicationStatus.RETURNED: _("Correct and resubmit"),
+        }.get(self.status)
+
+    @property
     def amount_for_tier(self):
         """The amount that decides who approves: what is asked, or what the rule suggests."""
         return self.requested_amount if self.requested_amount is not None else (self.suggested_amount or 0)

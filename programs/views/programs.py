@@ -11,6 +11,7 @@ from accounts.permissions import role_required
 from accounts.querystring import YEARS, query_number
 from accounts.roles import Role
 from accounts.steps import take_step
+from cases.models.households import heads_prefetch
 from programs.choices import ApplicationStatus, ProgramKind
 from programs.models import ApplicationBatch, Budget, Program
 from programs.services.money import holiday_batch_approve, holiday_batch_generate, holiday_candidates
@@ -72,7 +73,8 @@ def batch_new(request, pk):
             messages.success(request, _("The batch is generated: review it, then approve it."))
             return redirect("programs:batch_detail", batch.pk)
     candidates = holiday_candidates(program, request.user.organization)
-    context = {"program": program, "count": candidates.count(), "sample": candidates[:50]}
+    sample = candidates.prefetch_related(heads_prefetch("household__members"))[:50]
+    context = {"program": program, "count": candidates.count(), "sample": sample}
     return render(request, "programs/batch_new.html", context)
 
 
