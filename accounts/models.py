@@ -73,7 +73,12 @@ class Organization(models.Model):
         verbose_name_plural = _("unions")
         ordering = ["path"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(path=""), name="organization_path_not_empty"),
+            models.CheckConstraint(
+                condition=~models.Q(path=""),
+                name="organization_path_not_empty",
+                violation_error_code="organization_path_not_empty",
+                violation_error_message=_("The union has no place in the tree yet: save it through its parent union."),
+            ),
         ]
 
     def __str__(self):

@@ -102,7 +102,7 @@ DEFAULT_MESSAGES = {CheckConstraint.default_violation_error_message, UniqueConst
 
 
 def every_constraint():
-    for app in ("cases", "programs", "assessment", "reports"):
+    for app in ("accounts", "cases", "programs", "assessment", "reports"):
         for model in apps.get_app_config(app).get_models():
             for constraint in model._meta.constraints:
                 yield model, constraint
