@@ -31,10 +31,13 @@ def household_of(tree, caseworker, head):
 
 def in_notice(file, caseworker):
     file = file_transition(file=file, action="first_review", by=caseworker, today=date(2026, 3, 2))
-    file = file_transition(file=file, action="home_check", by=caseworker, authorization_signed=True)
-    return file_transition(
-        file=file, action="start_notice", by=caseworker, notice_start=date(2026, 3, 2), notice_end=date(2026, 3, 6)
+    file = file_transition(
+        file=file, action="home_check", by=caseworker, authorization_signed=True, today=date(2026, 3, 2)
     )
+    return file_transition(
+        file=file, action="start_notice", by=caseworker, notice_start=date(2026, 3, 2), notice_end=date(2026, 3, 6),
+        today=date(2026, 3, 2),
+    )  # fmt: skip
 
 
 def page(client, user, url):

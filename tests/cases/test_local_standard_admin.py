@@ -17,7 +17,7 @@ def form_data(union, **changes) -> dict:
     data = {
         "organization": str(union.pk), "year": "2026", "dibao_line": "1330", "minimum_wage": "2280",
         "relative_multiple": "2", "working_age_from": "16", "working_age_to": "60", "visit_interval_months": "6",
-        "notice_working_days": "5", "follow_up_months": "12", "exit_months": "6",
+        "notice_working_days": "5", "notice_grace_days": "3", "follow_up_months": "12", "exit_months": "6",
     }  # fmt: skip
     return {**data, **changes}
 

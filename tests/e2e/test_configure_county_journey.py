@@ -23,7 +23,7 @@ CASEWORKER_PASSWORD = "county-pass-4862"
 
 
 @pytest.fixture
-def fresh_install(django_db_serialized_rollback, transactional_db, monkeypatch):
+def fresh_install(transactional_db, monkeypatch):
     """Only the migrations (role groups included) and what the install instructions do in a shell."""
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", ROOT_PASSWORD)
     call_command("create_top_union", name="浙江省总工会", code="330000")
