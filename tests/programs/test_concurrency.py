@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from accounts.errors import DomainError
 from accounts.models import User
@@ -27,7 +28,7 @@ from programs.services.money import (
     holiday_batch_generate,
 )
 from tests.cases.factories import make_active_file, make_household
-from tests.programs.factories import TODAY, make_program
+from tests.programs.factories import make_program
 from tests.programs.helpers import apply
 
 # The role groups the flush after each test takes are put back for the next one (tests/conftest.py).
@@ -124,7 +125,7 @@ def test_five_payments_of_the_same_application_pay_it_once(illness_program, acti
 
     def pay(_i):
         application, by = AidApplication.objects.get(pk=pk), User.objects.get(pk=approver.pk)
-        return disbursement_record(application=application, by=by, paid_on=TODAY, method="bank_transfer")
+        return disbursement_record(application=application, by=by, paid_on=timezone.localdate(), method="bank_transfer")
 
     results = race(pay, 5)
 
