@@ -56,12 +56,13 @@ def check_archive(file) -> None:
     (more data fails its CRC), so checking the declarations bounds what openpyxl can unpack."""
     try:
         file.seek(0)
-        parts = zipfile.ZipFile(file).infolist()
+        archive = zipfile.ZipFile(file)
+        parts = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as error:
         raise _not_a_workbook() from error
     sheet_limit, total_limit = settings.IMPORT_MAX_PART_BYTES, settings.IMPORT_MAX_UNPACKED_BYTES
     loaded_limit, ratio_limit = settings.IMPORT_MAX_LOADED_PART_BYTES, settings.IMPORT_MAX_COMPRESSION_RATIO
-    streamed = _streamed_sheets(file, parts, loaded_limit)
+    streamed = _streamed_sheets(archive, loaded_limit)
     total = 0
     for part in parts:
         total += part.file_size
@@ -87,14 +88,14 @@ def check_archive(file) -> None:
         )  # fmt: skip
 
 
-def _streamed_sheets(file, parts, loaded_limit) -> set[str]:
+def _streamed_sheets(archive: zipfile.ZipFile, loaded_limit: int) -> set[str]:
     """The parts the manifest declares worksheets: openpyxl finds the shared strings by their declared type, not their
     folder, so a part under xl/worksheets/ declared as shared strings is loaded whole and gets the lower limit."""
-    manifest = next((part for part in parts if part.filename == MANIFEST), None)
+    manifest = next((part for part in archive.infolist() if part.filename == MANIFEST), None)
     if manifest is None or manifest.file_size > loaded_limit:
         return set()  # openpyxl refuses a workbook without a manifest; an oversized one is refused below
     try:
-        root = fromstring(zipfile.ZipFile(file).read(manifest))
+        root = fromstring(archive.read(manifest))
     except (zipfile.BadZipFile, ParseError, OSError, ValueError, EOFError) as error:
         raise _not_a_workbook() from error
     declared = {
